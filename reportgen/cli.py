@@ -1,0 +1,163 @@
+"""The command line: connects the stages, prints errors, sets the exit status."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from reportgen import __version__
+from reportgen.branches import BRANCHES, NATIONAL, get_branch
+from reportgen.build import DEFAULT_FORMATS, build, documents
+from reportgen.errors import ReportgenError, UsageError
+from reportgen.load.dataset import DATA_FILES, load_dataset
+from reportgen.reports import REPORTS
+from reportgen.wareki import FiscalYear, parse_fiscal_year
+from reportgen.writers import WRITERS
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _year(text: str) -> FiscalYear:
+    return parse_fiscal_year(text)
+
+
+def _kinds(values: tuple[str, ...]) -> list[str]:
+    kinds = _split(values) or list(REPORTS)
+    unknown = [k for k in kinds if k not in REPORTS]
+    if unknown:
+        raise UsageError(f"資料の種類 {', '.join(unknown)} はありません。",
+                         f"report kinds: {', '.join(REPORTS)}")
+    return list(dict.fromkeys(kinds))
+
+
+def _formats(values: tuple[str, ...]) -> list[str]:
+    formats = _split(values) or list(DEFAULT_FORMATS)
+    unknown = [f for f in formats if f not in WRITERS]
+    if unknown:
+        raise UsageError(f"出力形式 {', '.join(unknown)} はありません。",
+                         f"formats: {', '.join(WRITERS)}")
+    return list(dict.fromkeys(formats))
+
+
+branch_option = click.option("--branch", "-b", required=True,
+                             help="支部: slug (shizuoka), 都道府県名 (静岡) or 支部名 (静岡支部).")
+year_option = click.option("--year", "-y", required=True,
+                           help="年度: R5, 令和5年度, 令和５年度 or 2023.")
+data_option = click.option("--data", "data_root", type=click.Path(path_type=Path),
+                           default=Path("data"), show_default=True, help="Data folder.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+def cli() -> None:
+    """協会けんぽ支部評議会資料を一つのデータから DOCX / XLSX / PDF で作成します。
+
+    \b
+    Example:
+      reportgen build --branch shizuoka --year R5
+      reportgen validate --branch shizuoka --year 令和5年度
+    """
+
+
+@cli.command("build")
+@branch_option
+@year_option
+@click.option("--report", "-r", "reports", multiple=True, metavar="KIND",
+              help=f"Report kinds, repeated or comma-separated (default: all): {', '.join(REPORTS)}.")
+@click.option("--format", "-f", "formats", multiple=True, metavar="FMT",
+              help=f"Formats, comma-separated (default: {','.join(DEFAULT_FORMATS)}); "
+                   "model-json dumps the document model.")
+@data_option
+@click.option("--output", "output_root", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="Output folder; documents go to OUTPUT/<branch>/<year>/.")
+def build_command(branch: str, year: str, reports: tuple[str, ...], formats: tuple[str, ...],
+                  data_root: Path, output_root: Path) -> None:
+    """Build the documents of one branch and year into OUTPUT/<branch>/<year>/.
+
+    \b
+    Example:
+      reportgen build --branch shizuoka --year R5 --report kpi-summary --format pdf
+    """
+    b, fy = get_branch(branch), _year(year)
+    kinds, fmts = _kinds(reports), _formats(formats)
+    total = len(kinds) * len(fmts)
+    done = 0
+    with err.status(f"{b.name} {fy.label()} を作成しています…") as status:
+        def progress(name: str) -> None:
+            nonlocal done
+            done += 1
+            status.update(f"{b.name} {fy.label()}: {name} ({done}/{total})")
+
+        directory, outputs = build(b, fy, kinds, fmts, data_root, output_root, progress)
+    for out in outputs:
+        pages = f"  {out.rendered.pages} ページ" if out.rendered.pages else ""
+        click.echo(f"{directory / out.path}{pages}")
+    err.print(f"{len(outputs)} 件の資料を {directory} に作成しました。")
+
+
+@cli.command("validate")
+@branch_option
+@year_option
+@data_option
+def validate_command(branch: str, year: str, data_root: Path) -> None:
+    """Check every data file of one branch and year; list all problems found.
+
+    \b
+    Example:
+      reportgen validate --branch shizuoka --year R5
+    """
+    b, fy = get_branch(branch), _year(year)
+    data = load_dataset(data_root, b, fy)
+    # Building the documents in memory also checks the templates against the data.
+    present = [k for k, r in REPORTS.items() if all((data.directory / f).is_file() for f in r.requires)]
+    documents(data, present)
+    files = [f for f in DATA_FILES if (data.directory / f).is_file()]
+    click.echo(f"{b.name} {fy.label()}: {', '.join(files)} に誤りはありません。"
+               f" 作成できる資料: {', '.join(present) or 'なし'}")
+
+
+@cli.command("branches")
+def branches_command() -> None:
+    """List the 47 branches and the national level with their slugs.
+
+    \b
+    Example:
+      reportgen branches
+    """
+    for b in (*BRANCHES, NATIONAL):
+        click.echo(f"{b.slug:<10} {b.name}")
+
+
+@cli.command("reports")
+def reports_command() -> None:
+    """List the report kinds.
+
+    \b
+    Example:
+      reportgen reports
+    """
+    for kind in REPORTS.values():
+        click.echo(f"{kind.id:<16} {kind.title}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
+    except click.exceptions.Abort:
+        err.print("中断しました。")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ReportgenError as exc:
+        err.print("[bold red]エラー:[/] " + escape(exc.render()))
+        sys.exit(exc.exit_code)
+    sys.exit(0)

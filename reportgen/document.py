@@ -1,0 +1,197 @@
+"""The neutral document: what every writer renders, and all a writer knows.
+
+A closed set of blocks (Heading, Paragraph, Table, PageBreak) made of runs of text. A
+report builder produces a ``Document`` from data; a writer turns it into bytes. Neither
+side knows the other (the shape of pandoc's AST). ``to_json`` dumps the model for
+snapshots (``reportgen build --to model-json``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+MODEL_VERSION = "1.0"
+
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+    underline: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+    align: Align = "left"
+    # A hanging bullet (•) that wraps under the text, not under the mark.
+    bullet: str | None = None
+    size: Literal["normal", "small", "large"] = "normal"
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+def para(text: str, **kwargs: Any) -> Paragraph:
+    return Paragraph((Run(text, bold=kwargs.pop("bold", False)),), **kwargs)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 = document title, 2 = section, 3 = sub-heading
+    text: str
+    aside: str | None = None  # printed at the right end of the heading line (owning group)
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How a numeric cell prints: places as in the data, the unit after it, ▲ for negatives."""
+
+    places: int
+    unit: str = ""
+    grouping: bool = True
+
+
+@dataclass(frozen=True)
+class Cell:
+    content: tuple[Paragraph, ...]
+    colspan: int = 1
+    rowspan: int = 1
+    align: Align = "left"
+    vertical: bool = False  # vertical text (縦書き), the narrow 分野 column
+    number: Decimal | None = None  # the value itself, for spreadsheets
+    number_format: NumberFormat | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.content)
+
+
+def cell(text: str, **kwargs: Any) -> Cell:
+    return Cell((para(text),), **kwargs)
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    width: float  # relative; writers scale to the page width
+    header_shade: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[Column, ...]
+    header: tuple[Row, ...]  # repeated at the top of every page
+    body: tuple[Row, ...]
+    label: str | None = None  # names the table for spreadsheets and tests: kpi, plan-results
+
+    def grid(self) -> list[list[Cell | None]]:
+        """Header then body rows as a full grid; a cell covered by a span is None."""
+        rows = (*self.header, *self.body)
+        grid: list[list[Cell | None]] = [[None] * len(self.columns) for _ in rows]
+        taken: set[tuple[int, int]] = set()
+        for r, row in enumerate(rows):
+            c = 0
+            for item in row.cells:
+                while (r, c) in taken:
+                    c += 1
+                grid[r][c] = item
+                for dr in range(item.rowspan):
+                    for dc in range(item.colspan):
+                        taken.add((r + dr, c + dc))
+                c += item.colspan
+        return grid
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Heading | Paragraph | Table | PageBreak
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    margin_mm: float = 15.0
+
+    @property
+    def size_mm(self) -> tuple[float, float]:
+        return (297.0, 210.0) if self.orientation == "landscape" else (210.0, 297.0)
+
+    @property
+    def content_width_mm(self) -> float:
+        return self.size_mm[0] - 2 * self.margin_mm
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Font families by role; the PDF embeds the first one installed, DOCX/XLSX name them."""
+
+    gothic: tuple[str, ...] = ("BIZ UDGothic", "IPAexGothic")
+    mincho: tuple[str, ...] = ("BIZ UDMincho", "IPAexMincho")
+    size_pt: float = 10.0
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # report kind id: kpi-results
+    title: str
+    blocks: tuple[Block, ...]
+    page: PageSetup = field(default_factory=PageSetup)
+    fonts: Fonts = field(default_factory=Fonts)
+    header_lines: tuple[str, ...] = ()  # right-aligned at the top of every page
+    legend: str | None = None  # a line printed on every page, under the header
+    footer: str = "{page} / {pages} ページ"
+    sheet_name: str = "Sheet1"
+    metadata: tuple[tuple[str, str], ...] = ()  # branch, fiscal year, … for file properties
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def to_json(document: Document) -> str:
+    """The model itself, stable and diffable, tagged with block types and the model version."""
+
+    def tagged(block: Block) -> dict[str, Any]:
+        return {"type": type(block).__name__, **asdict(block)}
+
+    data = {
+        "model_version": MODEL_VERSION,
+        **{k: v for k, v in asdict(document).items() if k != "blocks"},
+        "blocks": [tagged(b) for b in document.blocks],
+    }
+    return json.dumps(_jsonable(data), ensure_ascii=False, indent=1) + "\n"
+
+
+def plain_text(document: Document) -> list[str]:
+    """Every piece of text in reading order: what each writer's output must contain."""
+    out: list[str] = [document.title]
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            out.append(block.text)
+            if block.aside:
+                out.append(block.aside)
+        elif isinstance(block, Paragraph):
+            out.append(block.text)
+        elif isinstance(block, Table):
+            out.extend(c.text for row in (*block.header, *block.body) for c in row.cells)
+    return [t for t in out if t]

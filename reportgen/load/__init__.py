@@ -1,0 +1,1 @@
+"""Readers: data files on disk → validated model objects (YAML now, Excel later)."""

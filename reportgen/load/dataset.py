@@ -1,0 +1,194 @@
+"""One branch's data set for one fiscal year: ``data/<branch>/<year>/*.yaml`` → model."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.branches import Branch
+from reportgen.errors import DataError, Problem
+from reportgen.load.schema import KpiIn, KpiResultsIn, MetaIn, validate
+from reportgen.load.yaml_source import Loc, Source, display_path, load_yaml
+from reportgen.model.kpi import (
+    DONE,
+    NOT_DONE,
+    PREVIOUS_YEAR_BASES,
+    Kpi,
+    KpiResults,
+    KpiSection,
+    TableBlock,
+)
+from reportgen.model.meta import Council, Meta
+from reportgen.model.quantity import EXAMPLE, Quantity, QuantityError, parse_quantity
+from reportgen.wareki import FiscalYear
+
+META_FILE = "meta.yaml"
+KPI_RESULTS_FILE = "kpi_results.yaml"
+DATA_FILES = (META_FILE, KPI_RESULTS_FILE)
+
+
+@dataclass(frozen=True)
+class DataSet:
+    directory: Path
+    meta: Meta
+    kpi_results: KpiResults | None
+
+
+def data_directory(root: Path, branch: Branch, fy: FiscalYear) -> Path:
+    return root / branch.slug / fy.short
+
+
+def load_dataset(
+    root: Path, branch: Branch, fy: FiscalYear, required: Iterable[str] = ()
+) -> DataSet:
+    """Read and check every file of the data set; report all problems of all files at once."""
+    directory = data_directory(root, branch, fy)
+    if not directory.is_dir():
+        raise DataError([Problem(
+            display_path(directory), None, "",
+            f"{branch.name} {fy.label()} のデータのフォルダがありません。",
+            f"a folder {branch.slug}/{fy.short}/ under {display_path(root)}",
+        )])
+    problems: list[Problem] = []
+    meta = Meta(branch, fy)
+    kpi_results = None
+    for name in DATA_FILES:
+        path = directory / name
+        if not path.exists():
+            if name in required:
+                problems.append(Problem(display_path(path), None, "", "ファイルがありません。",
+                                        "see docs/data-format.md"))
+            continue
+        try:
+            source = load_yaml(path)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        if name == META_FILE:
+            meta = _meta(source, branch, fy, problems) or meta
+        elif name == KPI_RESULTS_FILE:
+            kpi_results = _kpi_results(source, problems)
+    if problems:
+        raise DataError(problems)
+    return DataSet(directory, meta, kpi_results)
+
+
+def _meta(source: Source, branch: Branch, fy: FiscalYear, problems: list[Problem]) -> Meta | None:
+    parsed, found = validate(MetaIn, source)
+    problems.extend(found)
+    if parsed is None:
+        return None
+    council = parsed.council
+    return Meta(
+        branch=branch,
+        fiscal_year=fy,
+        title=parsed.title,
+        confidentiality=parsed.confidentiality,
+        council=Council(council.number, council.material, council.date) if council else None,
+        keep_heisei31=parsed.era_policy.heisei31,
+    )
+
+
+def _kpi_results(source: Source, problems: list[Problem]) -> KpiResults | None:
+    parsed, found = validate(KpiResultsIn, source)
+    problems.extend(found)
+    if parsed is None:
+        return None
+    before = len(problems)
+    seen_sections: dict[str, int] = {}
+    seen_kpis: dict[str, int] = {}
+    sections = []
+    for i, s in enumerate(parsed.sections):
+        loc: Loc = ("sections", i)
+        _unique(s.id, (*loc, "id"), seen_sections, source, problems)
+        kpis = []
+        for j, k in enumerate(s.kpis):
+            kloc: Loc = (*loc, "kpis", j)
+            _unique(k.id, (*kloc, "id"), seen_kpis, source, problems)
+            kpi = _kpi(k, kloc, source, problems)
+            if kpi is not None:
+                kpis.append(kpi)
+        tables = []
+        for t_index, t in enumerate(s.tables):
+            for r_index, row in enumerate(t.rows):
+                if len(row) != len(t.columns):
+                    problems.append(source.problem(
+                        (*loc, "tables", t_index, "rows", r_index),
+                        f"列の数が {len(row)} です。", f"{len(t.columns)} cells, one per column",
+                    ))
+            tables.append(TableBlock(tuple(t.columns), tuple(tuple(r) for r in t.rows), t.title))
+        sections.append(KpiSection(
+            id=s.id, field=s.field, number=s.number, title=s.title,
+            summary_title=s.summary_title or s.title, group=s.group, kpis=tuple(kpis),
+            plan=tuple(s.plan), results=tuple(s.results), tables=tuple(tables),
+        ))
+    if len(problems) > before:
+        return None
+    return KpiResults(parsed.grading, tuple(sections))
+
+
+def _unique(value: str, loc: Loc, seen: dict[str, int], source: Source, out: list[Problem]) -> None:
+    line = source.line_of(loc) or 0
+    if value in seen:
+        out.append(source.problem(loc, f"id「{value}」が重複しています（{seen[value]}行目と同じ）。",
+                                  "an id used once in the file"))
+    else:
+        seen[value] = line
+
+
+def _quantity(text: str, loc: Loc, source: Source, out: list[Problem]) -> Quantity | None:
+    try:
+        return parse_quantity(text)
+    except QuantityError as exc:
+        out.append(source.problem(loc, str(exc), EXAMPLE))
+        return None
+
+
+def _kpi(k: KpiIn, loc: Loc, source: Source, out: list[Problem]) -> Kpi | None:
+    before = len(out)
+    fields = {name for _, name, _, _ in string.Formatter().parse(k.statement) if name is not None}
+    if fields - {"target"}:
+        out.append(source.problem((*loc, "statement"),
+                                  f"差し込み {sorted(fields - {'target'})} は使えません。",
+                                  "only {target}"))
+    if k.better is not None and k.direction != "とする":
+        out.append(source.problem((*loc, "better"), "better は direction が「とする」のときだけ使えます。",
+                                  "no better with 以上 / 以下 / 実施"))
+    if k.direction == "実施":
+        for name, value in (("actual", k.actual), ("previous", k.previous)):
+            if value is not None and value not in (DONE, NOT_DONE):
+                out.append(source.problem((*loc, name), f"「{value}」は使えません。",
+                                          f"{DONE} or {NOT_DONE} for a qualitative KPI"))
+        if len(out) > before:
+            return None
+        return Kpi(k.id, k.statement, k.indicator, k.direction, k.actual, k.previous,
+                   qualitative_target=k.target, note=k.note)
+
+    actual = _quantity(k.actual, (*loc, "actual"), source, out)
+    previous = _quantity(k.previous, (*loc, "previous"), source, out) if k.previous else None
+    basis = k.target if k.target in PREVIOUS_YEAR_BASES else None
+    target = None
+    if basis is None:
+        target = _quantity(k.target, (*loc, "target"), source, out)
+    elif k.previous is None:
+        out.append(source.problem((*loc, "previous"),
+                                  f"目標が「{basis}」なので前年度実績が必要です。", "previous: a figure"))
+    if k.direction == "とする" and basis is not None:
+        out.append(source.problem((*loc, "direction"),
+                                  f"「{basis}」の目標には以上か以下が必要です。", "以上 or 以下"))
+    units = {name: q.unit for name, q in (("target", target), ("actual", actual),
+                                           ("previous", previous)) if q is not None}
+    if len(set(units.values())) > 1:
+        shown = "、".join(f"{n}={u or '（単位なし）'}" for n, u in units.items())
+        out.append(source.problem(loc, f"単位がそろっていません（{shown}）。", "one unit for the KPI"))
+    if len(out) > before or actual is None:
+        return None
+    return Kpi(
+        k.id, k.statement, k.indicator, k.direction, actual, previous,
+        target_value=target if basis is None else previous,
+        target_basis=basis,
+        higher_is_better=k.direction == "以上" or (k.direction == "とする" and k.better != "低い"),
+        note=k.note,
+    )

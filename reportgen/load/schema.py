@@ -1,0 +1,141 @@
+"""The shape of each data file, checked with pydantic; messages translated for the user.
+
+Shape (keys, types, required fields) is checked here; meaning (quantities, cross-field
+rules, unique ids) is checked in ``dataset.py`` against the same source lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from reportgen.errors import Problem
+from reportgen.load.yaml_source import Source
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CouncilIn(Strict):
+    number: int
+    material: int | None = None
+    date: dt.date | None = None
+
+
+class EraPolicyIn(Strict):
+    heisei31: bool = False
+
+
+class MetaIn(Strict):
+    title: Text | None = None
+    confidentiality: Text | None = None
+    council: CouncilIn | None = None
+    era_policy: EraPolicyIn = EraPolicyIn()
+
+
+class KpiIn(Strict):
+    id: Id
+    statement: Text
+    note: Text | None = None
+    indicator: Text
+    target: Text
+    direction: Literal["以上", "以下", "とする", "実施"]
+    better: Literal["高い", "低い"] | None = None
+    actual: Text
+    previous: Text | None = None
+
+
+class TableIn(Strict):
+    title: Text | None = None
+    columns: list[Text] = Field(min_length=1)
+    rows: list[list[str]]
+
+
+class KpiSectionIn(Strict):
+    id: Id
+    field: Text
+    number: Text
+    title: Text
+    summary_title: Text | None = None
+    group: Text
+    kpis: list[KpiIn] = []
+    plan: list[Text] = []
+    results: list[Text] = []
+    tables: list[TableIn] = []
+
+
+class KpiResultsIn(Strict):
+    grading: Literal["2段階", "3段階"] = "2段階"
+    sections: list[KpiSectionIn] = Field(min_length=1)
+
+
+# What each field expects, in the words of the data format (docs/data-format.md).
+EXPECTED: dict[str, str] = {
+    "direction": "以上, 以下, とする or 実施",
+    "target": "a figure such as 98.6％, 前年度 / 前年度末, or for 実施 the text of the target",
+    "actual": "a figure such as 98.7％, or 実施 / 未実施",
+    "previous": "a figure such as 98.6％",
+    "id": "lower-case letters, digits and '-', such as service-standard",
+    "grading": "2段階 or 3段階",
+    "better": "高い or 低い",
+    "date": "a date such as 2024-07-12",
+}
+
+_MESSAGES: dict[str, str] = {
+    "missing": "必須の項目がありません。",
+    "extra_forbidden": "この項目は使えません（項目名の誤りではありませんか）。",
+    "string_type": "文字列ではありません。",
+    "string_too_short": "空です。",
+    "string_pattern_mismatch": "書式が正しくありません。",
+    "list_type": "リスト（- で始まる行）ではありません。",
+    "too_short": "空です。",
+    "dict_type": "項目の集まり（名前: 値）ではありません。",
+    "model_type": "項目の集まり（名前: 値）ではありません。",
+    "model_attributes_type": "項目の集まり（名前: 値）ではありません。",
+    "int_parsing": "整数ではありません。",
+    "int_type": "整数ではありません。",
+    "bool_parsing": "true / false ではありません。",
+    "bool_type": "true / false ではありません。",
+    "date_from_datetime_parsing": "日付ではありません。",
+    "date_parsing": "日付ではありません。",
+    "date_type": "日付ではありません。",
+    "literal_error": "使えない値です。",
+}
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate(model: type[M], source: Source) -> tuple[M | None, list[Problem]]:
+    """Check ``source`` against ``model``; every problem, located, in Japanese."""
+    try:
+        return model.model_validate(source.data if source.data is not None else {}), []
+    except ValidationError as exc:
+        return None, [_problem(source, err) for err in exc.errors()]
+
+
+def _problem(source: Source, err: Any) -> Problem:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+    message = _MESSAGES.get(kind, str(err["msg"]))
+    if kind not in ("missing", "extra_forbidden") and "input" in err:
+        shown = err["input"]
+        if isinstance(shown, str):
+            message = f"「{shown}」は{message.removesuffix('。')}。" if kind != "string_too_short" else message
+    expected = EXPECTED.get(field, "")
+    if kind == "extra_forbidden":
+        expected = ""
+    elif kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", expected)
+    elif not expected and kind in ("string_type", "string_too_short"):
+        expected = "text"
+    elif not expected and kind in ("list_type", "too_short"):
+        expected = "a list of one or more items"
+    return source.problem(loc, message, expected)

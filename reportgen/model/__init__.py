@@ -1,0 +1,1 @@
+"""The data model: what one branch's data set for one year says, independent of files."""

@@ -1,0 +1,63 @@
+"""What every report builder shares: the template context, page header, page setup, points."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportgen.document import Column, PageSetup, Paragraph, Run
+from reportgen.load.dataset import DataSet
+from reportgen.templating import Template
+
+# A point that starts with one of these carries its own mark and is printed as written.
+OWN_MARKS = tuple("・○〇●◎◇◆■□※【≪《（(ⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹ①②③④⑤⑥⑦⑧⑨⑩1234567890１２３４５６７８９") + ("•",)
+BULLET = "•"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def context(data: DataSet) -> dict[str, Any]:
+    """Variables every template string may use."""
+    meta = data.meta
+    return {
+        "branch": meta.branch.name,
+        "branch_slug": meta.branch.slug,
+        "council": meta.branch.council,
+        "year": meta.year_label(),
+        "previous_year": meta.year_label(meta.fiscal_year.previous()),
+        "next_year": meta.year_label(meta.fiscal_year.next()),
+        "fiscal_year": meta.fiscal_year,
+        "title": meta.title or "",
+    }
+
+
+def header_lines(data: DataSet, template: Template) -> tuple[str, ...]:
+    """機密性2 / 第5回静岡支部評議会 資料2 / 令和6年7月12日, as far as the data gives them."""
+    meta = data.meta
+    lines = []
+    if meta.confidentiality:
+        lines.append(meta.confidentiality)
+    if meta.council:
+        lines.append(template.text("header", "council", **context(data),
+                                   number=meta.council.number, material=meta.council.material))
+        if meta.council.date:
+            lines.append(template.text("header", "date", **context(data), date=meta.council.date))
+    return tuple(lines)
+
+
+def page_setup(template: Template) -> PageSetup:
+    page = template.raw("page")
+    return PageSetup(orientation=page["orientation"], margin_mm=float(page.get("margin_mm", 15)))
+
+
+def columns(specs: list[dict[str, Any]]) -> tuple[Column, ...]:
+    return tuple(Column(float(spec["width"])) for spec in specs)
+
+
+def point(text: str) -> Paragraph:
+    """One point of a plan or a result: bulleted unless it brings its own mark."""
+    bullet = None if text.lstrip().startswith(OWN_MARKS) else BULLET
+    return Paragraph((Run(text.rstrip()),), bullet=bullet)
+
+
+def numbered(index: int, count: int, text: str) -> str:
+    """①② before each of several items; a single item is not numbered."""
+    return f"{CIRCLED[index]}{text}" if count > 1 else text

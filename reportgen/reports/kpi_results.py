@@ -1,0 +1,101 @@
+"""KPI 実績 (seeds/003): one page per 施策 with its group, KPIs, plan and results."""
+
+from __future__ import annotations
+
+from reportgen.document import (
+    Block,
+    Cell,
+    Column,
+    Document,
+    Heading,
+    PageBreak,
+    Row,
+    Table,
+    cell,
+    para,
+)
+from reportgen.load.dataset import DataSet
+from reportgen.model.kpi import KpiResults, KpiSection
+from reportgen.reports.common import columns, context, header_lines, numbered, page_setup, point
+from reportgen.reports.kpi_common import kpi_cell, statement_text
+from reportgen.templating import Template
+
+KIND = "kpi-results"
+
+
+def build(data: DataSet, template: Template) -> Document:
+    results = data.kpi_results
+    assert results is not None
+    ctx = context(data)
+    blocks: list[Block] = [Heading(1, template.text("title", **ctx))]
+    for index, section in enumerate(results.sections):
+        if index:
+            blocks.append(PageBreak())
+        blocks.extend(_section(section, results, template, ctx))
+    return Document(
+        kind=KIND,
+        title=template.text("title", **ctx),
+        blocks=tuple(blocks),
+        page=page_setup(template),
+        header_lines=header_lines(data, template),
+        sheet_name=template.text("sheet_name", **ctx),
+        metadata=(("branch", data.meta.branch.slug), ("fiscal_year", data.meta.fiscal_year.short)),
+    )
+
+
+def _section(
+    section: KpiSection, results: KpiResults, template: Template, ctx: dict[str, object]
+) -> list[Block]:
+    blocks: list[Block] = [
+        Heading(3, section.field),
+        Heading(2, f"{section.number}{section.title}", aside=section.group),
+    ]
+    count = len(section.kpis)
+    if count:
+        for i, kpi in enumerate(section.kpis):
+            blocks.append(para(numbered(i, count, statement_text(kpi))))
+            if kpi.note:
+                blocks.append(para(kpi.note, size="small"))
+        specs = template.raw("kpi_table", "columns")
+        header = Row(tuple(
+            Cell((para(template.text("kpi_table", "columns", n, "header", **ctx), bold=True),),
+                 align="center")
+            for n in range(len(specs))
+        ))
+        body = tuple(
+            Row(tuple(
+                kpi_cell(kpi, spec["value"], results.grading,
+                         numbered(i, count, kpi.indicator if spec["value"] == "indicator"
+                                  else statement_text(kpi)))
+                for spec in specs
+            ))
+            for i, kpi in enumerate(section.kpis)
+        )
+        blocks.append(Heading(3, template.text("labels", "kpi", **ctx)))
+        blocks.append(Table(columns(specs), (header,), body, label="kpi"))
+    else:
+        blocks.append(para(template.text("labels", "no_kpi", **ctx), bold=True))
+    if section.plan or section.results:
+        widths = template.raw("plan_table", "widths")
+        blocks.append(Table(
+            tuple(Column(float(w)) for w in widths),
+            (Row((
+                Cell((para(template.text("labels", "plan", **ctx), bold=True),), align="center"),
+                Cell((para(template.text("labels", "results", **ctx), bold=True),), align="center"),
+            )),),
+            (Row((
+                Cell(tuple(point(p) for p in section.plan) or (para(""),)),
+                Cell(tuple(point(p) for p in section.results) or (para(""),)),
+            )),),
+            label="plan-results",
+        ))
+    for table in section.tables:
+        if table.title:
+            blocks.append(Heading(3, table.title))
+        blocks.append(Table(
+            tuple(Column(1.0) for _ in table.columns),
+            (Row(tuple(cell(c, align="center") for c in table.columns)),),
+            tuple(Row(tuple(cell(v) for v in r)) for r in table.rows),
+            label="extra",
+        ))
+    return blocks

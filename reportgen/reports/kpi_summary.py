@@ -1,0 +1,67 @@
+"""ＫＰＩ実績一覧表 (end of seeds/003): every KPI of the year with its computed grade.
+
+Built from the same sections as the KPI 実績 report, never kept as a second copy:
+consecutive sections that share a ``summary_title`` form one 施策 row group, and the
+KPIs of a group are numbered ①② across it.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from reportgen.document import Block, Cell, Document, Heading, Row, Table, para
+from reportgen.grading import count_line, grade
+from reportgen.load.dataset import DataSet
+from reportgen.model.kpi import Kpi, KpiResults
+from reportgen.reports.common import columns, context, header_lines, numbered, page_setup
+from reportgen.reports.kpi_common import kpi_cell, statement_text
+from reportgen.templating import Template
+
+KIND = "kpi-summary"
+
+
+def measures(results: KpiResults) -> list[tuple[str, list[Kpi]]]:
+    """(施策 name, its KPIs) in document order, sections without KPIs left out."""
+    groups = groupby((s for s in results.sections if s.kpis), key=lambda s: s.summary_title)
+    return [(title, [k for s in sections for k in s.kpis]) for title, sections in groups]
+
+
+def build(data: DataSet, template: Template) -> Document:
+    results = data.kpi_results
+    assert results is not None
+    ctx = context(data)
+    specs = template.raw("columns")
+    header = Row(tuple(
+        Cell((para(template.text("columns", n, "header", **ctx), bold=True),), align="center")
+        for n in range(len(specs))
+    ))
+    body: list[Row] = []
+    for title, kpis in measures(results):
+        for i, kpi in enumerate(kpis):
+            cells = []
+            for spec in specs:
+                if spec["value"] == "measure":
+                    if i == 0:
+                        cells.append(Cell((para(title),), rowspan=len(kpis)))
+                    continue
+                label = statement_text(kpi) if spec["value"] == "statement" else kpi.indicator
+                cells.append(kpi_cell(kpi, spec["value"], results.grading,
+                                      numbered(i, len(kpis), label)))
+            body.append(Row(tuple(cells)))
+    grades = [grade(k, results.grading) for _, kpis in measures(results) for k in kpis]
+    title = template.text("title", **ctx)
+    blocks: list[Block] = [
+        Heading(1, title),
+        Table(columns(specs), (header,), tuple(body), label="kpi-summary"),
+        para(template.text("count_line", **ctx, counts=count_line(grades, results.grading)),
+             align="right"),
+    ]
+    return Document(
+        kind=KIND,
+        title=title,
+        blocks=tuple(blocks),
+        page=page_setup(template),
+        header_lines=header_lines(data, template),
+        sheet_name=template.text("sheet_name", **ctx),
+        metadata=(("branch", data.meta.branch.slug), ("fiscal_year", data.meta.fiscal_year.short)),
+    )

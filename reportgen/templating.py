@@ -1,0 +1,95 @@
+"""Report templates: the wording, columns and layout of each report kind, as YAML.
+
+``templates/<kind>.yaml`` is the default; ``<data>/<branch>/templates/<kind>.yaml``
+overrides it key by key (a branch changes one label without copying the rest). Every
+string is a Jinja expression rendered in a sandbox with StrictUndefined, so a typo in a
+variable name fails loudly with the template file and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from reportgen.errors import DataError, TemplateError
+from reportgen.filters import FILTERS
+from reportgen.load.yaml_source import Loc, Source, format_loc, load_yaml
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+_ENV.filters.update(FILTERS)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A merged template and, for messages, where each key came from."""
+
+    kind: str
+    data: dict[str, Any]
+    origins: dict[Loc, tuple[Path, int | None]]
+
+    def raw(self, *loc: str | int) -> Any:
+        value: Any = self.data
+        for part in loc:
+            try:
+                value = value[part]
+            except (KeyError, IndexError, TypeError):
+                path, line = self._origin(loc)
+                raise TemplateError(path, line, f"{format_loc(loc)} がありません。") from None
+        return value
+
+    def text(self, *loc: str | int, **context: Any) -> str:
+        """Render the string at ``loc`` with ``context``."""
+        source = self.raw(*loc)
+        try:
+            return _ENV.from_string(str(source)).render(**context).strip()
+        except jinja2.TemplateError as exc:
+            path, line = self._origin(loc)
+            raise TemplateError(path, line, f"{format_loc(loc)}: {exc}") from None
+
+    def _origin(self, loc: tuple[str | int, ...]) -> tuple[Path, int | None]:
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.origins:
+                return self.origins[loc[:end]]
+        return (TEMPLATE_DIR / f"{self.kind}.yaml", None)
+
+
+def template_paths(kind: str, branch_dir: Path | None) -> list[Path]:
+    paths = [TEMPLATE_DIR / f"{kind}.yaml"]
+    if branch_dir is not None and (branch_dir / "templates" / f"{kind}.yaml").is_file():
+        paths.append(branch_dir / "templates" / f"{kind}.yaml")
+    return paths
+
+
+def load_template(kind: str, branch_dir: Path | None = None) -> Template:
+    data: dict[str, Any] = {}
+    origins: dict[Loc, tuple[Path, int | None]] = {}
+    for path in template_paths(kind, branch_dir):
+        try:
+            source = load_yaml(path)
+        except DataError as exc:
+            first = exc.problems[0]
+            raise TemplateError(path, first.line, first.message + " " + first.expected) from None
+        if not isinstance(source.data, dict):
+            raise TemplateError(path, 1, "テンプレートは「名前: 値」の集まりである必要があります。")
+        _merge(data, source.data, (), source, origins)
+    return Template(kind, data, origins)
+
+
+def _merge(into: dict[str, Any], new: dict[str, Any], loc: Loc, source: Source,
+           origins: dict[Loc, tuple[Path, int | None]]) -> None:
+    for key, value in new.items():
+        here = (*loc, key)
+        origins[here] = (source.path, source.line_of(here))
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value, here, source, origins)
+        else:
+            into[key] = value
+            for sub, line in source.lines.items():
+                if sub[: len(here)] == here:
+                    origins[sub] = (source.path, line)

@@ -1,0 +1,75 @@
+"""What the writers share: options, the result type, fonts, reproducible archives."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reportgen.document import NumberFormat, Paragraph
+
+# Office applications know the fonts by their Japanese names; fontconfig knows both.
+OFFICE_FONT_NAMES = {
+    "BIZ UDGothic": "BIZ UDゴシック",
+    "BIZ UDMincho": "BIZ UD明朝",
+    "IPAexGothic": "IPAexゴシック",
+    "IPAexMincho": "IPAex明朝",
+}
+# Fixed when SOURCE_DATE_EPOCH is unset, so the same data always gives the same bytes.
+DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z
+
+
+def source_date() -> datetime:
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH))
+    return datetime.fromtimestamp(epoch, tz=UTC)
+
+
+@dataclass(frozen=True)
+class WriterOptions:
+    timestamp: datetime = field(default_factory=source_date)
+    reference_docx: Path | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    pages: int | None = None  # known for PDF only
+
+
+def office_font(families: tuple[str, ...]) -> str:
+    return OFFICE_FONT_NAMES.get(families[0], families[0])
+
+
+def paragraph_text(p: Paragraph) -> str:
+    """A paragraph as plain text, with its bullet, for formats without hanging indents."""
+    return (f"{p.bullet} " if p.bullet else "") + p.text
+
+
+def excel_number_format(fmt: NumberFormat) -> str:
+    """#,##0.0"％";"▲"#,##0.0"％": places as the data gives them, ▲ for negatives."""
+    digits = "#,##0" if fmt.grouping else "0"
+    if fmt.places:
+        digits += "." + "0" * fmt.places
+    unit = f'"{fmt.unit}"' if fmt.unit else ""
+    return f'{digits}{unit};"▲"{digits}{unit}'
+
+
+def reproducible_zip(data: bytes, timestamp: datetime) -> bytes:
+    """Rewrite an OOXML package with fixed entry times and order, so bytes depend on content only."""
+    stamp = timestamp.timetuple()[:6]
+    if stamp[0] < 1980:
+        stamp = (1980, 1, 1, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        names = src.namelist()
+        # [Content_Types].xml first, as Office writes it; then the rest in stable order.
+        ordered = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
+        for name in ordered:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, src.read(name))
+    return out.getvalue()

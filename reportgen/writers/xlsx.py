@@ -1,0 +1,236 @@
+"""XLSX: the neutral document on one worksheet with openpyxl.
+
+Figures are stored as numbers with a number format that prints them as the other
+formats do (98.7％, ▲1,234円). Text that Excel would take for a formula stays text. The
+sheet prints on A4, fitted to the page width, with the table header repeated on each page.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from itertools import accumulate
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reportgen.document import Cell, Document, Heading, PageBreak, Paragraph, Table
+from reportgen.writers.shared import (
+    Rendered,
+    WriterOptions,
+    excel_number_format,
+    office_font,
+    paragraph_text,
+    reproducible_zip,
+)
+
+SHEET_WIDTH_CHARS = {"portrait": 100, "landscape": 150}  # column-width units at fit-to-width
+LINE_HEIGHT_PT = 13.5
+_THIN = Side(style="thin", color="333333")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="E8EDF3")
+_FORMULA_LIKE = ("=", "+", "-", "@")
+_INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _grid_columns(document: Document) -> int:
+    """Enough sheet columns for every table: the least common multiple of their widths."""
+    counts = {len(b.columns) for b in document.blocks if isinstance(b, Table)} or {1}
+    lcm = math.lcm(*counts)
+    return lcm if lcm <= 24 else max(counts)
+
+
+def _spans(table: Table, grid: int) -> list[int]:
+    """How many sheet columns each table column takes, in proportion to its width."""
+    n = len(table.columns)
+    if grid % n == 0:
+        return [grid // n] * n
+    total = sum(c.width for c in table.columns)
+    edges = [round(grid * x / total) for x in accumulate(c.width for c in table.columns)]
+    starts = [0, *edges[:-1]]
+    return [max(1, e - s) for s, e in zip(starts, edges, strict=True)]
+
+
+def _cell_value(cell: Cell) -> Any:
+    if cell.number is not None:
+        return cell.number
+    paragraphs = cell.content
+    if any(r.underline or r.bold for p in paragraphs for r in p.runs):
+        return _rich(paragraphs)
+    return "\n".join(paragraph_text(p) for p in paragraphs)
+
+
+def _rich(paragraphs: tuple[Paragraph, ...]) -> CellRichText:
+    parts: list[Any] = []
+    for i, p in enumerate(paragraphs):
+        if i:
+            parts.append("\n")
+        if p.bullet:
+            parts.append(p.bullet + " ")
+        for r in p.runs:
+            if r.underline or r.bold:
+                parts.append(TextBlock(InlineFont(u="single" if r.underline else None,
+                                                  b=r.bold or None), r.text))
+            else:
+                parts.append(r.text)
+    return CellRichText(*parts)
+
+
+def _text_lines(text: str, width_chars: float) -> int:
+    """Lines a wrapped text takes: CJK characters are two width units wide."""
+    lines = 0
+    for line in str(text).split("\n"):
+        units = sum(1 if ord(ch) < 0x2E80 else 2 for ch in line)
+        lines += max(1, math.ceil(units / max(width_chars - 1, 1)))
+    return lines
+
+
+class _Sheet:
+    def __init__(self, ws: Worksheet, document: Document) -> None:
+        self.ws = ws
+        self.document = document
+        self.grid = _grid_columns(document)
+        self.row = 1
+        self.font = Font(name=office_font(document.fonts.gothic), size=document.fonts.size_pt)
+        self.bold = Font(name=self.font.name, size=self.font.size, bold=True)
+        self.col_widths = self._column_widths()
+        self.print_title: tuple[int, int] | None = None
+        for i, width in enumerate(self.col_widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = width
+
+    def _column_widths(self) -> list[float]:
+        total = SHEET_WIDTH_CHARS[self.document.page.orientation]
+        widest = next((b for b in self.document.blocks
+                       if isinstance(b, Table) and len(b.columns) == self.grid), None)
+        if widest is None:
+            return [total / self.grid] * self.grid
+        sum_w = sum(c.width for c in widest.columns)
+        return [total * c.width / sum_w for c in widest.columns]
+
+    def put(self, col: int, span: int, value: Any, *, align: str = "left", bold: bool = False,
+            header: bool = False, border: bool = False, number_format: str | None = None,
+            rowspan: int = 1) -> None:
+        cell = self.ws.cell(row=self.row, column=col)
+        cell.value = value
+        if isinstance(value, str) and value.startswith(_FORMULA_LIKE):
+            # Stored as text: Excel must not evaluate what a person wrote.
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        cell.font = self.bold if bold or header else self.font
+        cell.alignment = Alignment(
+            horizontal=align, vertical="center" if header or align != "left" else "top",
+            wrap_text=True,
+        )
+        if number_format:
+            cell.number_format = number_format
+        if header:
+            cell.fill = _HEADER_FILL
+        if span > 1 or rowspan > 1:
+            self.ws.merge_cells(start_row=self.row, start_column=col,
+                                end_row=self.row + rowspan - 1, end_column=col + span - 1)
+        if border:
+            for r in range(self.row, self.row + rowspan):
+                for c in range(col, col + span):
+                    self.ws.cell(row=r, column=c).border = _BORDER
+
+    def height(self, row: int, lines: int) -> None:
+        current = self.ws.row_dimensions[row].height or 0
+        self.ws.row_dimensions[row].height = max(current, lines * LINE_HEIGHT_PT + 4)
+
+    def heading(self, block: Heading) -> None:
+        text = block.text + (f"　{block.aside}" if block.aside else "")
+        size = {1: 15, 2: 12, 3: 10.5}.get(block.level, 10.5)
+        self.put(1, self.grid, text, bold=True, align="center" if block.level == 1 else "left")
+        self.ws.cell(row=self.row, column=1).font = Font(name=self.font.name, size=size, bold=True)
+        self.height(self.row, 1 if size < 12 else 2)
+        self.row += 1
+
+    def paragraph(self, block: Paragraph) -> None:
+        self.put(1, self.grid, _cell_value(Cell((block,))), align=block.align,
+                 bold=any(r.bold for r in block.runs))
+        self.height(self.row, _text_lines(paragraph_text(block), sum(self.col_widths)))
+        self.row += 1
+
+    def table(self, block: Table) -> None:
+        spans = _spans(block, self.grid)
+        starts = [1, *[1 + s for s in accumulate(spans)][:-1]]
+        header_rows = len(block.header)
+        first = self.row
+        for r, cells in enumerate(block.grid()):
+            for c, item in enumerate(cells):
+                if item is None:
+                    continue
+                span = sum(spans[c:c + item.colspan])
+                is_header = r < header_rows
+                number_format = (excel_number_format(item.number_format)
+                                 if item.number_format else None)
+                self.put(starts[c], span, _cell_value(item), align=item.align, border=True,
+                         header=is_header, number_format=number_format, rowspan=item.rowspan)
+                width = sum(self.col_widths[starts[c] - 1:starts[c] - 1 + span])
+                lines = _text_lines(item.text, width) if not item.vertical else len(item.text)
+                per_row = math.ceil(lines / item.rowspan)
+                for extra in range(item.rowspan):
+                    self.height(self.row + extra, per_row)
+            self.row += 1
+        if self.print_title is None and header_rows:
+            self.print_title = (first, first + header_rows - 1)
+        self.row += 1  # a blank row between blocks, as between paragraphs on paper
+
+    def page_break(self) -> None:
+        from openpyxl.worksheet.pagebreak import Break
+
+        self.ws.row_breaks.append(Break(id=self.row - 1))
+
+
+def _setup_print(ws: Worksheet, sheet: _Sheet, document: Document) -> None:
+    ws.print_area = f"A1:{get_column_letter(sheet.grid)}{max(sheet.row - 1, 1)}"
+    tables = sum(isinstance(b, Table) for b in document.blocks)
+    if sheet.print_title and tables == 1:
+        ws.print_title_rows = f"{sheet.print_title[0]}:{sheet.print_title[1]}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = document.page.orientation
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    margin_in = document.page.margin_mm / 25.4
+    ws.page_margins.left = ws.page_margins.right = ws.page_margins.bottom = margin_in
+    ws.page_margins.top = margin_in + (0.3 if document.header_lines else 0)
+    if document.header_lines:
+        ws.oddHeader.right.text = "\n".join(document.header_lines)
+        ws.oddHeader.right.size = 9
+    if document.legend:
+        ws.oddHeader.left.text = document.legend
+        ws.oddHeader.left.size = 9
+    ws.oddFooter.center.text = document.footer.replace("{page}", "&P").replace("{pages}", "&N")
+    ws.oddFooter.center.size = 9
+
+
+def write(document: Document, options: WriterOptions) -> Rendered:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = document.sheet_name.translate(_INVALID_SHEET_CHARS)[:31]
+    sheet = _Sheet(ws, document)
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            sheet.heading(block)
+        elif isinstance(block, Paragraph):
+            sheet.paragraph(block)
+        elif isinstance(block, Table):
+            sheet.table(block)
+        elif isinstance(block, PageBreak):
+            sheet.page_break()
+    _setup_print(ws, sheet, document)
+    wb.properties.title = document.title
+    wb.properties.creator = wb.properties.lastModifiedBy = "reportgen"
+    stamp = options.timestamp.replace(tzinfo=None)
+    wb.properties.created = wb.properties.modified = stamp
+    wb.properties.keywords = " ".join(f"{k}={v}" for k, v in document.metadata)
+    out = io.BytesIO()
+    wb.save(out)
+    return Rendered(reproducible_zip(out.getvalue(), options.timestamp))
