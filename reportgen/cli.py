@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -55,7 +54,18 @@ data_option = click.option("--data", "data_root", type=click.Path(path_type=Path
                            default=Path("data"), show_default=True, help="Data folder.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Prints a ReportgenError as its message, without a traceback, and exits with its code."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ReportgenError as exc:
+            err.print("[bold red]エラー:[/] " + escape(exc.render()))
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
 def cli() -> None:
     """協会けんぽ支部評議会資料を一つのデータから DOCX / XLSX / PDF で作成します。
@@ -149,15 +159,4 @@ def reports_command() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    try:
-        cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
-    except click.exceptions.Abort:
-        err.print("中断しました。")
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except ReportgenError as exc:
-        err.print("[bold red]エラー:[/] " + escape(exc.render()))
-        sys.exit(exc.exit_code)
-    sys.exit(0)
+    cli.main(args=argv, prog_name="reportgen")

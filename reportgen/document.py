@@ -193,5 +193,5 @@ def plain_text(document: Document) -> list[str]:
         elif isinstance(block, Paragraph):
             out.append(block.text)
         elif isinstance(block, Table):
-            out.extend(c.text for row in (*block.header, *block.body) for c in row.cells)
+            out.extend(p.text for row in (*block.header, *block.body) for c in row.cells for p in c.content)
     return [t for t in out if t]

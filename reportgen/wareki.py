@@ -159,7 +159,7 @@ def format_month(year: int, month: int, *, end: bool = False, style: DateStyle =
 _NUM = r"[0-9０-９]+|[〇一二三四五六七八九十百千]+|元"
 _LONG = re.compile(rf"^\s*(?P<era>{'|'.join(e.name for e in ERAS)})\s*(?P<y>{_NUM})\s*年"
                    rf"\s*(?P<m>{_NUM})\s*月\s*(?P<d>{_NUM})\s*日\s*$")
-_SHORT = re.compile(r"^\s*(?P<era>[MTSHRmtshr])\s*(?P<y>\d{1,2})[.．/／](?P<m>\d{1,2})[.．/／]"
+_SHORT = re.compile(r"^\s*(?P<era>[MTSHRmtshr])\s*(?P<y>\d{1,3})[.．/／](?P<m>\d{1,2})[.．/／]"
                     r"(?P<d>\d{1,2})\s*$")
 
 
@@ -282,7 +282,7 @@ def fiscal_year(d: date) -> FiscalYear:
 
 
 _FY_ERA = re.compile(rf"^(?P<era>{'|'.join(e.name for e in ERAS)})(?P<y>{_NUM})年度?$")
-_FY_ABBR = re.compile(r"^(?P<era>[MTSHR])(?P<y>\d{1,2})$")
+_FY_ABBR = re.compile(r"^(?P<era>[MTSHR])(?P<y>\d{1,3})$")
 _FY_WESTERN = re.compile(r"^(?P<y>\d{4})(年度)?$")
 
 
@@ -310,11 +310,14 @@ def parse_fiscal_year(text: str) -> FiscalYear:
         raise WarekiError(f"年度「{raw}」の年が正しくありません。", "era years start at 1 (元年)")
     start_year = era.start.year + year - 1
     following = ERAS.index(era) + 1
-    # 平成31年度 is a real label of FY2019; 平成32年度 is not.
-    if following < len(ERAS) and start_year > ERAS[following].start.year:
+    # A 年度 bears an era's name only if that era was in force on its first day (1 April):
+    # 平成31年度 is a real label of FY2019, but 平成32年度 and 昭和64年度 (FY1989, which
+    # began after 平成 did) are not.
+    if following < len(ERAS) and date(start_year, 4, 1) >= ERAS[following].start:
+        nxt = ERAS[following]
         raise WarekiError(
-            f"年度「{raw}」は存在しません。{era.name}は{ERAS[following].start.year}年に終わりました。",
-            f"{era.name} ended in {ERAS[following].start.year}",
+            f"年度「{raw}」は存在しません。{era.name}は{nxt.start.year}年に{nxt.name}に改元されました。",
+            f"{era.name} ended on {(nxt.start - timedelta(days=1)).isoformat()}",
         )
     if start_year < GREGORIAN_START.year:
         raise WarekiError(f"年度「{raw}」は扱えません。", "fiscal years start at 1873")

@@ -9,7 +9,7 @@ from reportgen.load.dataset import DataSet
 from reportgen.templating import Template
 
 # A point that starts with one of these carries its own mark and is printed as written.
-OWN_MARKS = tuple("・○〇●◎◇◆■□※【≪《（(ⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹ①②③④⑤⑥⑦⑧⑨⑩1234567890１２３４５６７８９") + ("•",)
+OWN_MARKS = (*tuple("・○〇●◎◇◆■□※【≪《（(ⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹ①②③④⑤⑥⑦⑧⑨⑩1234567890１２３４５６７８９"), "•")
 BULLET = "•"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 

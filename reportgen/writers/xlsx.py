@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import zipfile
 from itertools import accumulate
 from typing import Any
 
@@ -18,6 +19,7 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from reportgen.document import Cell, Document, Heading, PageBreak, Paragraph, Table
 from reportgen.writers.shared import (
@@ -232,5 +234,7 @@ def write(document: Document, options: WriterOptions) -> Rendered:
     wb.properties.created = wb.properties.modified = stamp
     wb.properties.keywords = " ".join(f"{k}={v}" for k, v in document.metadata)
     out = io.BytesIO()
-    wb.save(out)
+    # Not wb.save(): it stamps the current time as the modified date, and the same data
+    # must give the same bytes.
+    ExcelWriter(wb, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)).save()
     return Rendered(reproducible_zip(out.getvalue(), options.timestamp))

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from reportgen.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+def invoke(*args: str) -> Result:
+    """Run the CLI in-process, as a user would type it."""
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` and its hash: to prove a failed run changed nothing."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The README's main job: shizuoka R5, every report, every format (built once)."""
+    out = tmp_path_factory.mktemp("output")
+    result = invoke("build", "--branch", "shizuoka", "--year", "R5", "--data", str(DATA),
+                    "--output", str(out))
+    assert result.exit_code == 0, result.output
+    return out / "shizuoka" / "R5"
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the sample data, free to break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA / "shizuoka", target / "shizuoka")
+    return target

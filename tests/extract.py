@@ -1,0 +1,77 @@
+"""Text out of generated files, the way a reader (or a copy-paste) would get it."""
+
+from __future__ import annotations
+
+import subprocess
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import docx
+import openpyxl
+import pdfplumber
+
+
+def norm(text: str) -> str:
+    """Compare text as a reader does: NFKC (％ = %), no whitespace or line breaks."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def pdf_text(path: Path, layout: bool = True) -> str:
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def pdf_pages(path: Path) -> list[str]:
+    return pdf_text(path).split("\f")[:-1]
+
+
+def pdf_tables(path: Path) -> list[list[list[str]]]:
+    """Every ruled table on every page: rows of cell texts (None for spanned cells → '')."""
+    tables = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            for table in page.extract_tables():
+                tables.append([[c or "" for c in row] for row in table])
+    return tables
+
+
+def pdf_fonts(path: Path) -> str:
+    return subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+
+
+def docx_tables(path: Path) -> list[list[list[str]]]:
+    document = docx.Document(str(path))
+    return [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(c.text for c in row.cells)
+    for section in document.sections:
+        parts.extend(p.text for p in section.header.paragraphs)
+    return "\n".join(parts)
+
+
+def xlsx_rows(path: Path) -> list[list[Any]]:
+    """Cell values row by row; a merged range gives its value to every cell it covers."""
+    wb = openpyxl.load_workbook(path, rich_text=True)
+    ws = wb.active
+    assert ws is not None
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    for merged in ws.merged_cells.ranges:
+        top = values[merged.min_row - 1][merged.min_col - 1]
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                values[r - 1][c - 1] = top
+    return values
+
+
+def xlsx_text(path: Path) -> str:
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    assert ws is not None
+    return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
