@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +77,19 @@ def xlsx_text(path: Path) -> str:
     ws = wb.active
     assert ws is not None
     return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+
+
+_FORMAT = re.compile(r'^(?P<digits>[#,0]+)(?:\.(?P<places>0+))?(?:"(?P<unit>[^"]*)")?')
+
+
+def xlsx_shown(value: Any, number_format: str) -> str:
+    """A cell as Excel shows it, for the formats reportgen writes: 84.12 with 0.00"％" → 84.12％."""
+    if value is None:
+        return ""
+    if not isinstance(value, int | float | Decimal):
+        return str(value)
+    m = _FORMAT.match(number_format.split(";")[0])
+    assert m, number_format
+    places = len(m["places"] or "")
+    text = f"{abs(Decimal(str(value))):{',' if ',' in m['digits'] else ''}.{places}f}"
+    return ("▲" if value < 0 else "") + text + (m["unit"] or "")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -27,6 +26,7 @@ from tests.extract import (
     pdf_tables,
     pdf_text,
     xlsx_rows,
+    xlsx_shown,
     xlsx_text,
 )
 
@@ -70,18 +70,10 @@ def test_the_summary_has_every_seed_row_in_one_xlsx_row(sample_output: Path) -> 
     wb = openpyxl.load_workbook(sample_output / "kpi-summary.xlsx")
     ws = wb.active
     assert ws is not None
-    shown = []
-    for values, cells in zip(xlsx_rows(sample_output / "kpi-summary.xlsx"), ws.iter_rows(), strict=True):
-        row = []
-        for value, c in zip(values, cells, strict=True):
-            if isinstance(value, (int, float, Decimal)):
-                # Read the number back through its own format: 84.12 with 0.00"％" → 84.12％
-                places = len(c.number_format.split(";")[0].split(".")[1].split('"')[0]) if "." in c.number_format.split(";")[0] else 0
-                unit = c.number_format.split(";")[0].split('"')[1] if '"' in c.number_format else ""
-                row.append(f"{Decimal(str(value)):,.{places}f}{unit}")
-            else:
-                row.append("" if value is None else str(value))
-        shown.append(row)
+    shown = [
+        [xlsx_shown(value, c.number_format) for value, c in zip(values, cells, strict=True)]
+        for values, cells in zip(xlsx_rows(sample_output / "kpi-summary.xlsx"), ws.iter_rows(), strict=True)
+    ]
     for seed in seed_rows():
         assert sum(matches(seed, r) for r in shown) == 1, seed
 
