@@ -1,0 +1,75 @@
+"""Writers on small documents: things the sample data does not exercise."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import docx
+import openpyxl
+import pytest
+from docx.oxml.ns import qn
+
+from reportgen.document import Cell, Column, Document, NumberFormat, Paragraph, Row, Run, Table, cell, para
+from reportgen.writers import WRITERS, WriterOptions
+from reportgen.writers.pdf import footer_css
+from reportgen.writers.shared import excel_number_format
+
+FORMULA_LIKE = ["=SUM(A1:A3)", "+81 54 000", "-1 は誤り", "@home"]
+
+
+def small(*rows: Row) -> Document:
+    table = Table((Column(1), Column(1)), (Row((cell("項目"), cell("値"))),), rows)
+    return Document("test", "テスト", (para("本文"), table))
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_xlsx() -> None:
+    doc = small(*(Row((cell(t), cell("x"))) for t in FORMULA_LIKE))
+    ws = openpyxl.load_workbook(io.BytesIO(WRITERS["xlsx"](doc, WriterOptions()).data)).active
+    assert ws is not None
+    values = {c.value: c for row in ws.iter_rows() for c in row if c.value in FORMULA_LIKE}
+    assert set(values) == set(FORMULA_LIKE)
+    assert all(c.data_type == "s" for c in values.values())
+    assert all(c.quotePrefix for c in values.values())
+
+
+def test_negative_figures_print_with_a_triangle_in_xlsx() -> None:
+    fmt = NumberFormat(1, "％")
+    assert excel_number_format(fmt) == '#,##0.0"％";"▲"#,##0.0"％"'
+    doc = small(Row((cell("前年比"), Cell((para("▲0.4％"),), number=Decimal("-0.4"), number_format=fmt))))
+    ws = openpyxl.load_workbook(io.BytesIO(WRITERS["xlsx"](doc, WriterOptions()).data)).active
+    assert ws is not None
+    figure = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, float | int))
+    assert figure.value == -0.4 and figure.number_format == '#,##0.0"％";"▲"#,##0.0"％"'
+
+
+def test_underlined_runs_are_underlined_in_docx_and_xlsx() -> None:
+    runs = (Run("効果的なレセプト"), Run("内容", underline=True), Run("点検の推進"))
+    doc = small(Row((cell("施策"), Cell((Paragraph(runs),)))))
+    document = docx.Document(io.BytesIO(WRITERS["docx"](doc, WriterOptions()).data))
+    cell_runs = document.tables[0].rows[1].cells[1].paragraphs[0].runs
+    assert [(r.text, bool(r.underline)) for r in cell_runs] == [
+        ("効果的なレセプト", False), ("内容", True), ("点検の推進", False)]
+    ws = openpyxl.load_workbook(io.BytesIO(WRITERS["xlsx"](doc, WriterOptions()).data), rich_text=True).active
+    assert ws is not None
+    rich = next(c.value for row in ws.iter_rows() for c in row if "内容" in str(c.value))
+    underlined = [b.text for b in rich if not isinstance(b, str) and b.font.u == "single"]
+    assert underlined == ["内容"]
+
+
+def test_vertical_cells_use_east_asian_text_direction_in_docx() -> None:
+    doc = small(Row((Cell((para("基盤的保険者機能関係"),), vertical=True), cell("x"))))
+    document = docx.Document(io.BytesIO(WRITERS["docx"](doc, WriterOptions()).data))
+    tcpr = document.tables[0].rows[1].cells[0]._tc.tcPr
+    assert tcpr.find(qn("w:textDirection")).get(qn("w:val")) == "tbRlV"
+
+
+def test_control_characters_never_reach_a_writer_through_data() -> None:
+    # The loader refuses them (tests/test_bad_input.py); a writer given one fails loudly.
+    doc = small(Row((cell("a\x07b"), cell("x"))))
+    with pytest.raises(ValueError):
+        WRITERS["docx"](doc, WriterOptions())
+
+
+def test_footer_pattern_becomes_page_counters() -> None:
+    assert footer_css("{page} / {pages} ページ") == 'counter(page) " / " counter(pages) " ページ"'
