@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -14,36 +15,20 @@ from reportgen.build import DEFAULT_FORMATS, build, documents
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.load.dataset import DATA_FILES, load_dataset
 from reportgen.reports import REPORTS
-from reportgen.wareki import FiscalYear, parse_fiscal_year
+from reportgen.wareki import parse_fiscal_year
 from reportgen.writers import WRITERS
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
-
-
-def _year(text: str) -> FiscalYear:
-    return parse_fiscal_year(text)
-
-
-def _kinds(values: tuple[str, ...]) -> list[str]:
-    kinds = _split(values) or list(REPORTS)
-    unknown = [k for k in kinds if k not in REPORTS]
+def _choose(values: tuple[str, ...], known: Iterable[str], default: Iterable[str], what: str, en: str) -> list[str]:
+    """Options given repeated or comma-separated, checked against what exists, in order, once."""
+    names = list(known)
+    chosen = [v.strip() for value in values for v in value.split(",") if v.strip()] or list(default)
+    unknown = [c for c in chosen if c not in names]
     if unknown:
-        raise UsageError(f"資料の種類 {', '.join(unknown)} はありません。",
-                         f"report kinds: {', '.join(REPORTS)}")
-    return list(dict.fromkeys(kinds))
-
-
-def _formats(values: tuple[str, ...]) -> list[str]:
-    formats = _split(values) or list(DEFAULT_FORMATS)
-    unknown = [f for f in formats if f not in WRITERS]
-    if unknown:
-        raise UsageError(f"出力形式 {', '.join(unknown)} はありません。",
-                         f"formats: {', '.join(WRITERS)}")
-    return list(dict.fromkeys(formats))
+        raise UsageError(f"{what} {', '.join(unknown)} はありません。", f"{en}: {', '.join(names)}")
+    return list(dict.fromkeys(chosen))
 
 
 branch_option = click.option("--branch", "-b", required=True,
@@ -96,8 +81,9 @@ def build_command(branch: str, year: str, reports: tuple[str, ...], formats: tup
     Example:
       reportgen build --branch shizuoka --year R5 --report kpi-summary --format pdf
     """
-    b, fy = get_branch(branch), _year(year)
-    kinds, fmts = _kinds(reports), _formats(formats)
+    b, fy = get_branch(branch), parse_fiscal_year(year)
+    kinds = _choose(reports, REPORTS, REPORTS, "資料の種類", "report kinds")
+    fmts = _choose(formats, WRITERS, DEFAULT_FORMATS, "出力形式", "formats")
     total = len(kinds) * len(fmts)
     done = 0
     with err.status(f"{b.name} {fy.label()} を作成しています…") as status:
@@ -124,7 +110,7 @@ def validate_command(branch: str, year: str, data_root: Path) -> None:
     Example:
       reportgen validate --branch shizuoka --year R5
     """
-    b, fy = get_branch(branch), _year(year)
+    b, fy = get_branch(branch), parse_fiscal_year(year)
     data = load_dataset(data_root, b, fy)
     # Building the documents in memory also checks the templates against the data.
     present = [k for k, r in REPORTS.items() if all((data.directory / f).is_file() for f in r.requires)]
