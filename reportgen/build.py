@@ -20,7 +20,7 @@ from reportgen import __version__
 from reportgen.branches import Branch
 from reportgen.document import Document
 from reportgen.errors import RenderError
-from reportgen.load.dataset import DataSet, load_dataset
+from reportgen.load.dataset import DataSet, data_directory, existing_directory, load_dataset
 from reportgen.reports import REPORTS
 from reportgen.templating import load_template
 from reportgen.wareki import FiscalYear
@@ -64,7 +64,17 @@ def output_directory(root: Path, branch: Branch, fy: FiscalYear) -> Path:
 
 def load_for(data_root: Path, branch: Branch, fy: FiscalYear, kinds: Iterable[str]) -> DataSet:
     required = {f for k in kinds for f in REPORTS[k].requires}
-    return load_dataset(data_root, branch, fy, required)
+    previous = {f for k in kinds for f in REPORTS[k].requires_previous}
+    return load_dataset(data_root, branch, fy, required, previous)
+
+
+def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str]:
+    """The report kinds whose data files exist for this branch and year."""
+    here = existing_directory(data_root, branch, fy)
+    before = data_directory(data_root, branch, fy.previous())
+    return [k for k, r in REPORTS.items()
+            if all((here / f).is_file() for f in r.requires)
+            and all((before / f).is_file() for f in r.requires_previous)]
 
 
 def documents(data: DataSet, kinds: Iterable[str]) -> list[Document]:

@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from reportgen import __version__
 from reportgen.branches import BRANCHES, NATIONAL, get_branch
-from reportgen.build import DEFAULT_FORMATS, build, documents
+from reportgen.build import DEFAULT_FORMATS, available_kinds, build, documents, load_for
 from reportgen.errors import ReportgenError, UsageError
 from reportgen.load.dataset import DATA_FILES, load_dataset
 from reportgen.reports import REPORTS
@@ -66,7 +66,7 @@ def cli() -> None:
 @branch_option
 @year_option
 @click.option("--report", "-r", "reports", multiple=True, metavar="KIND",
-              help=f"Report kinds, repeated or comma-separated (default: all): {', '.join(REPORTS)}.")
+              help=f"Report kinds, repeated or comma-separated (default: all the data allows): {', '.join(REPORTS)}.")
 @click.option("--format", "-f", "formats", multiple=True, metavar="FMT",
               help=f"Formats, comma-separated (default: {','.join(DEFAULT_FORMATS)}); "
                    "model-json dumps the document model.")
@@ -82,7 +82,10 @@ def build_command(branch: str, year: str, reports: tuple[str, ...], formats: tup
       reportgen build --branch shizuoka --year R5 --report kpi-summary --format pdf
     """
     b, fy = get_branch(branch), parse_fiscal_year(year)
-    kinds = _choose(reports, REPORTS, REPORTS, "資料の種類", "report kinds")
+    kinds = _choose(reports, REPORTS, available_kinds(data_root, b, fy), "資料の種類", "report kinds")
+    if not kinds:
+        raise UsageError(f"{b.name} {fy.label()} のデータから作成できる資料がありません。",
+                         f"no data files for any report kind under {data_root}")
     fmts = _choose(formats, WRITERS, DEFAULT_FORMATS, "出力形式", "formats")
     total = len(kinds) * len(fmts)
     done = 0
@@ -111,10 +114,10 @@ def validate_command(branch: str, year: str, data_root: Path) -> None:
       reportgen validate --branch shizuoka --year R5
     """
     b, fy = get_branch(branch), parse_fiscal_year(year)
-    data = load_dataset(data_root, b, fy)
+    data = load_dataset(data_root, b, fy)  # every file present, whether a report needs it or not
     # Building the documents in memory also checks the templates against the data.
-    present = [k for k, r in REPORTS.items() if all((data.directory / f).is_file() for f in r.requires)]
-    documents(data, present)
+    present = available_kinds(data_root, b, fy)
+    documents(load_for(data_root, b, fy, present), present)
     files = [f for f in DATA_FILES if (data.directory / f).is_file()]
     click.echo(f"{b.name} {fy.label()}: {', '.join(files)} に誤りはありません。"
                f" 作成できる資料: {', '.join(present) or 'なし'}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reportgen.branches import Branch
 from reportgen.errors import DataError, Problem
-from reportgen.load.schema import KpiIn, KpiResultsIn, MetaIn, validate
+from reportgen.load.schema import BudgetIn, KpiIn, KpiResultsIn, MetaIn, PlanIn, validate
 from reportgen.load.yaml_source import Loc, Source, display_path, load_yaml
 from reportgen.model.kpi import (
     DONE,
@@ -21,29 +21,44 @@ from reportgen.model.kpi import (
     TableBlock,
 )
 from reportgen.model.meta import Council, Meta
+from reportgen.model.plan import (
+    Budget,
+    BudgetItem,
+    BudgetSection,
+    Measure,
+    Plan,
+    PlanField,
+    PlanNote,
+    PlanParagraph,
+)
 from reportgen.model.quantity import EXAMPLE, Quantity, QuantityError, parse_quantity
+from reportgen.numbers import round_half_up, yen_to_thousand
 from reportgen.wareki import FiscalYear
 
 META_FILE = "meta.yaml"
 KPI_RESULTS_FILE = "kpi_results.yaml"
-DATA_FILES = (META_FILE, KPI_RESULTS_FILE)
+PLAN_FILE = "plan.yaml"
+BUDGET_FILE = "budget.yaml"
+# plan.yaml before budget.yaml: a budget refers to the plan's ids.
+DATA_FILES = (META_FILE, KPI_RESULTS_FILE, PLAN_FILE, BUDGET_FILE)
 
 
 @dataclass(frozen=True)
 class DataSet:
     directory: Path
     meta: Meta
-    kpi_results: KpiResults | None
+    kpi_results: KpiResults | None = None
+    plan: Plan | None = None
+    budget: Budget | None = None
+    previous: DataSet | None = None  # last year's data set, for reports that compare years
 
 
 def data_directory(root: Path, branch: Branch, fy: FiscalYear) -> Path:
     return root / branch.slug / fy.short
 
 
-def load_dataset(
-    root: Path, branch: Branch, fy: FiscalYear, required: Iterable[str] = ()
-) -> DataSet:
-    """Read and check every file of the data set; report all problems of all files at once."""
+def existing_directory(root: Path, branch: Branch, fy: FiscalYear) -> Path:
+    """The data folder of a branch and year; a clear error when there is none."""
     directory = data_directory(root, branch, fy)
     if not directory.is_dir():
         raise DataError([Problem(
@@ -51,9 +66,31 @@ def load_dataset(
             f"{branch.name} {fy.label()} のデータのフォルダがありません。",
             f"a folder {branch.slug}/{fy.short}/ under {display_path(root)}",
         )])
+    return directory
+
+
+def load_dataset(
+    root: Path,
+    branch: Branch,
+    fy: FiscalYear,
+    required: Iterable[str] = (),
+    previous_required: Iterable[str] = (),
+) -> DataSet:
+    """Read and check every file of the data set (and of last year's, when a report compares
+    the two); report all problems of all files at once."""
     problems: list[Problem] = []
+    previous = None
+    if previous_required:
+        try:
+            previous = load_dataset(root, branch, fy.previous(), previous_required)
+        except DataError as exc:
+            problems.extend(exc.problems)
+    try:
+        directory = existing_directory(root, branch, fy)
+    except DataError as exc:
+        raise DataError(problems + exc.problems) from None
     meta = Meta(branch, fy)
-    kpi_results = None
+    kpi_results = plan = budget = None
     for name in DATA_FILES:
         path = directory / name
         if not path.exists():
@@ -70,9 +107,13 @@ def load_dataset(
             meta = _meta(source, branch, fy, problems) or meta
         elif name == KPI_RESULTS_FILE:
             kpi_results = _kpi_results(source, problems)
+        elif name == PLAN_FILE:
+            plan = _plan(source, previous.plan if previous else None, problems)
+        elif name == BUDGET_FILE:
+            budget = _budget(source, plan, problems)
     if problems:
         raise DataError(problems)
-    return DataSet(directory, meta, kpi_results)
+    return DataSet(directory, meta, kpi_results, plan, budget, previous)
 
 
 def _meta(source: Source, branch: Branch, fy: FiscalYear, problems: list[Problem]) -> Meta | None:
@@ -192,3 +233,84 @@ def _kpi(k: KpiIn, loc: Loc, source: Source, out: list[Problem]) -> Kpi | None:
         higher_is_better=k.direction == "以上" or (k.direction == "とする" and k.better != "低い"),
         note=k.note,
     )
+
+
+def _plan(source: Source, previous: Plan | None, problems: list[Problem]) -> Plan | None:
+    parsed, found = validate(PlanIn, source)
+    problems.extend(found)
+    if parsed is None:
+        return None
+    before = len(problems)
+    field_ids: dict[str, int] = {}
+    measure_ids: dict[str, int] = {}
+    paragraph_ids: dict[str, int] = {}
+    earlier = previous.measures() if previous else None
+    fields = []
+    for i, f in enumerate(parsed.fields):
+        _unique(f.id, ("fields", i, "id"), field_ids, source, problems)
+        measures = []
+        for j, m in enumerate(f.measures):
+            loc: Loc = ("fields", i, "measures", j)
+            _unique(m.id, (*loc, "id"), measure_ids, source, problems)
+            paragraphs = []
+            for k, p in enumerate(m.paragraphs):
+                if isinstance(p, str):
+                    paragraphs.append(PlanParagraph(p))
+                else:
+                    _unique(p.id, (*loc, "paragraphs", k, "id"), paragraph_ids, source, problems)
+                    paragraphs.append(PlanParagraph(p.text, p.id))
+            if earlier is not None:
+                for k, absorbed in enumerate(m.absorbs):
+                    if absorbed not in earlier:
+                        problems.append(source.problem(
+                            (*loc, "absorbs", k), f"前年度の計画に施策「{absorbed}」がありません。",
+                            "the id of a measure in last year's plan.yaml"))
+            measures.append(Measure(m.id, m.number, m.title, tuple(m.tags), tuple(paragraphs),
+                                    tuple(m.absorbs)))
+        fields.append(PlanField(f.id, f.number, f.title, tuple(f.lead), tuple(measures)))
+    if len(problems) > before:
+        return None
+    notes = tuple(PlanNote(n.title, tuple(n.paragraphs)) for n in parsed.notes)
+    return Plan(parsed.title, tuple(parsed.basic_policy), tuple(parsed.priorities), tuple(fields), notes)
+
+
+def _budget(source: Source, plan: Plan | None, problems: list[Problem]) -> Budget | None:
+    parsed, found = validate(BudgetIn, source)
+    problems.extend(found)
+    if parsed is None:
+        return None
+    before = len(problems)
+    if plan is None:
+        problems.append(source.problem((), "予算は同じ年度の plan.yaml を参照しますが、読めませんでした。",
+                                       f"a valid {PLAN_FILE} beside {BUDGET_FILE}"))
+        return None
+    fields = {f.id for f in plan.fields}
+    measures = plan.measures()
+    sections = []
+    for i, sec in enumerate(parsed.sections):
+        if sec.field not in fields:
+            problems.append(source.problem(("sections", i, "field"), f"分野「{sec.field}」は計画にありません。",
+                                           f"one of {', '.join(sorted(fields))}"))
+        items = []
+        for j, item in enumerate(sec.items):
+            loc: Loc = ("sections", i, "items", j)
+            if item.measure is not None and item.measure not in measures:
+                problems.append(source.problem((*loc, "measure"), f"施策「{item.measure}」は計画にありません。",
+                                               "the id of a measure in plan.yaml"))
+            amount = _quantity(item.amount, (*loc, "amount"), source, problems)
+            if amount is None:
+                continue
+            if amount.unit not in ("", parsed.unit):
+                problems.append(source.problem((*loc, "amount"), f"単位「{amount.unit}」は使えません。",
+                                               f"an amount in {parsed.unit}, the unit of this file"))
+            elif amount.value < 0:
+                problems.append(source.problem((*loc, "amount"), f"金額「{item.amount}」が負の数です。",
+                                               "an amount of 0 or more"))
+            else:
+                thousand = (yen_to_thousand(amount.value) if parsed.unit == "円"
+                            else round_half_up(amount.value, 0))
+                items.append(BudgetItem(item.title, thousand, item.measure))
+        sections.append(BudgetSection(sec.field, tuple(items)))
+    if len(problems) > before:
+        return None
+    return Budget(parsed.unit, tuple(sections))

@@ -75,6 +75,57 @@ class KpiResultsIn(Strict):
     sections: list[KpiSectionIn] = Field(min_length=1)
 
 
+class PlanParagraphIn(Strict):
+    id: Id
+    text: Text
+
+
+class MeasureIn(Strict):
+    id: Id
+    number: str = ""
+    title: Text
+    tags: list[Text] = []
+    absorbs: list[Id] = []
+    paragraphs: list[Text | PlanParagraphIn] = []
+
+
+class PlanFieldIn(Strict):
+    id: Id
+    number: str = ""
+    title: Text
+    lead: list[Text] = []
+    measures: list[MeasureIn] = []
+
+
+class PlanNoteIn(Strict):
+    title: Text
+    paragraphs: list[Text] = []
+
+
+class PlanIn(Strict):
+    title: Text | None = None
+    basic_policy: list[Text] = []
+    priorities: list[Text] = []
+    fields: list[PlanFieldIn] = Field(min_length=1)
+    notes: list[PlanNoteIn] = []
+
+
+class BudgetItemIn(Strict):
+    title: Text
+    amount: Text
+    measure: Id | None = None
+
+
+class BudgetSectionIn(Strict):
+    field: Id
+    items: list[BudgetItemIn] = []
+
+
+class BudgetIn(Strict):
+    unit: Literal["円", "千円"]
+    sections: list[BudgetSectionIn] = Field(min_length=1)
+
+
 # What each field expects, in the words of the data format (docs/data-format.md).
 EXPECTED: dict[str, str] = {
     "direction": "以上, 以下, とする or 実施",
@@ -85,6 +136,10 @@ EXPECTED: dict[str, str] = {
     "grading": "2段階 or 3段階",
     "better": "高い or 低い",
     "date": "a date such as 2024-07-12",
+    "unit": "円 or 千円",
+    "amount": "a non-negative amount such as 9,818",
+    "field": "the id of a 分野 in plan.yaml",
+    "measure": "the id of a 施策 in plan.yaml",
 }
 
 _MESSAGES: dict[str, str] = {

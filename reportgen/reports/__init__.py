@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportgen.document import Document
-from reportgen.load.dataset import KPI_RESULTS_FILE, DataSet
-from reportgen.reports import kpi_results, kpi_summary
+from reportgen.load.dataset import BUDGET_FILE, KPI_RESULTS_FILE, PLAN_FILE, DataSet
+from reportgen.reports import kpi_results, kpi_summary, plan_budget, plan_comparison
 from reportgen.templating import Template
 
 
@@ -17,6 +17,7 @@ class ReportKind:
     title: str  # what the CLI lists
     requires: tuple[str, ...]  # data files the report reads
     build: Callable[[DataSet, Template], Document]
+    requires_previous: tuple[str, ...] = ()  # files of last year's data set it compares with
 
 
 REPORTS: dict[str, ReportKind] = {
@@ -24,7 +25,10 @@ REPORTS: dict[str, ReportKind] = {
     for r in (
         ReportKind(kpi_results.KIND, "KPI 実績（施策ごと）", (KPI_RESULTS_FILE,), kpi_results.build),
         ReportKind(kpi_summary.KIND, "ＫＰＩ実績一覧表", (KPI_RESULTS_FILE,), kpi_summary.build),
+        ReportKind(plan_comparison.KIND, "事業計画 新旧対照表", (PLAN_FILE,), plan_comparison.build,
+                   requires_previous=(PLAN_FILE,)),
+        ReportKind(plan_budget.KIND, "事業計画（案）及び保険者機能強化予算（案）", (PLAN_FILE, BUDGET_FILE),
+                   plan_budget.build, requires_previous=(PLAN_FILE, BUDGET_FILE)),
     )
 }
-# Ids reserved for the report kinds that follow: progress, plan-comparison, plan-budget,
-# annual-summary.
+# Ids reserved for the report kinds that follow: progress, annual-summary.
