@@ -43,6 +43,14 @@ class Template:
                 raise TemplateError(path, line, f"{format_loc(loc)} がありません。") from None
         return value
 
+    def flag(self, *loc: str | int) -> bool:
+        """A yes/no setting: true or false."""
+        value = str(self.raw(*loc)).lower()
+        if value not in ("true", "false"):
+            path, line = self._origin(loc)
+            raise TemplateError(path, line, f"{format_loc(loc)}: 「{value}」は true か false で書いてください。")
+        return value == "true"
+
     def text(self, *loc: str | int, **context: Any) -> str:
         """Render the string at ``loc`` with ``context``."""
         source = self.raw(*loc)

@@ -61,7 +61,7 @@ def build(data: DataSet, template: Template) -> Document:
     assert data.plan is not None and data.previous is not None and data.previous.plan is not None
     new, old = data.plan, data.previous.plan
     ctx = context(data)
-    mark = bool(template.raw("mark_changes"))
+    mark = template.flag("mark_changes")
     widths = template.raw("widths")
     header = Row((
         Cell((para(template.text("columns", "field", **ctx), bold=True),), align="center"),

@@ -58,11 +58,23 @@ def _spans(table: Table, grid: int) -> list[int]:
     return [max(1, e - s) for s, e in zip(starts, edges, strict=True)]
 
 
+def _styles(cell: Cell) -> set[tuple[bool, bool]]:
+    return {(r.bold, r.underline) for p in cell.content for r in p.runs if r.text}
+
+
+def _single_style(cell: Cell) -> tuple[bool, bool]:
+    """(bold, underline) of a cell whose runs share one style; plain otherwise (rich text)."""
+    styles = _styles(cell)
+    return next(iter(styles)) if len(styles) == 1 else (False, False)
+
+
 def _cell_value(cell: Cell) -> Any:
+    """A number; plain text where the cell has one style (the cell font carries it); rich text
+    where runs differ (an underlined change inside a sentence)."""
     if cell.number is not None:
         return cell.number
     paragraphs = cell.content
-    if any(r.underline or r.bold for p in paragraphs for r in p.runs):
+    if len(_styles(cell)) > 1:
         return _rich(paragraphs)
     return "\n".join(paragraph_text(p) for p in paragraphs)
 
@@ -99,7 +111,6 @@ class _Sheet:
         self.grid = _grid_columns(document)
         self.row = 1
         self.font = Font(name=office_font(document.fonts.gothic), size=document.fonts.size_pt)
-        self.bold = Font(name=self.font.name, size=self.font.size, bold=True)
         self.col_widths = self._column_widths()
         self.print_title: tuple[int, int] | None = None
         for i, width in enumerate(self.col_widths, start=1):
@@ -114,7 +125,7 @@ class _Sheet:
         sum_w = sum(c.width for c in widest.columns)
         return [total * c.width / sum_w for c in widest.columns]
 
-    def put(self, col: int, span: int, value: Any, *, align: str = "left", bold: bool = False,
+    def put(self, col: int, span: int, value: Any, *, align: str = "left", style: tuple[bool, bool] = (False, False),
             header: bool = False, border: bool = False, number_format: str | None = None,
             rowspan: int = 1) -> None:
         cell = self.ws.cell(row=self.row, column=col)
@@ -123,7 +134,9 @@ class _Sheet:
             # Stored as text: Excel must not evaluate what a person wrote.
             cell.data_type = "s"
             cell.quotePrefix = True
-        cell.font = self.bold if bold or header else self.font
+        bold, underline = style
+        cell.font = Font(name=self.font.name, size=self.font.size, bold=bold or header,
+                         underline="single" if underline else None)
         cell.alignment = Alignment(
             horizontal=align, vertical="center" if header or align != "left" else "top",
             wrap_text=True,
@@ -147,14 +160,14 @@ class _Sheet:
     def heading(self, block: Heading) -> None:
         text = block.text + (f"　{block.aside}" if block.aside else "")
         size = {1: 15, 2: 12, 3: 10.5}.get(block.level, 10.5)
-        self.put(1, self.grid, text, bold=True, align="center" if block.level == 1 else "left")
+        self.put(1, self.grid, text, style=(True, False), align="center" if block.level == 1 else "left")
         self.ws.cell(row=self.row, column=1).font = Font(name=self.font.name, size=size, bold=True)
         self.height(self.row, 1 if size < 12 else 2)
         self.row += 1
 
     def paragraph(self, block: Paragraph) -> None:
-        self.put(1, self.grid, _cell_value(Cell((block,))), align=block.align,
-                 bold=any(r.bold for r in block.runs))
+        cell = Cell((block,))
+        self.put(1, self.grid, _cell_value(cell), align=block.align, style=_single_style(cell))
         self.height(self.row, _text_lines(paragraph_text(block), sum(self.col_widths)))
         self.row += 1
 
@@ -172,6 +185,7 @@ class _Sheet:
                 number_format = (excel_number_format(item.number_format)
                                  if item.number_format else None)
                 self.put(starts[c], span, _cell_value(item), align=item.align, border=True,
+                         style=_single_style(item),
                          header=is_header, number_format=number_format, rowspan=item.rowspan)
                 width = sum(self.col_widths[starts[c] - 1:starts[c] - 1 + span])
                 lines = _text_lines(item.text, width) if not item.vertical else len(item.text)
