@@ -139,7 +139,8 @@ def test_budget_amounts_print_in_thousand_yen_rounded_half_up(budget: Path) -> N
 
 def test_budget_totals_are_numbers_that_add_up_in_xlsx(budget: Path) -> None:
     rows = xlsx_rows(budget / "plan-budget.xlsx")
-    items = [r[2] for r in rows if r[2] is not None and not isinstance(r[2], str) and r[0] not in ("小計", "合計", "対前年度増減")]
+    labels = ("小計", "合計", "対前年度増減")
+    items = [r[2] for r in rows if r[2] is not None and not isinstance(r[2], str) and r[0] not in labels]
     subtotals = [r[2] for r in rows if r[0] == "小計"]
     total = next(r[2] for r in rows if r[0] == "合計")
     assert sum(subtotals) == total == sum(items) == 16788
@@ -155,7 +156,8 @@ def test_a_decrease_prints_with_a_triangle(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("edit", "expected"), [
-    (("  - field: strategic", "  - field: strategy"), ("budget.yaml:{line}", "sections[1].field", "分野「strategy」は計画にありません")),
+    (("  - field: strategic", "  - field: strategy"),
+     ("budget.yaml:{line}", "sections[1].field", "分野「strategy」は計画にありません")),
     (('amount: "132,000"', 'amount: "-132,000"'), ("budget.yaml:{line}", "sections[0].items[2].amount", "負の数です")),
     (('amount: "132,000"', 'amount: "十三万円"'), ("budget.yaml:{line}", "「十三万円」は数値ではありません")),
     (("unit: 円", "unit: 万円"), ("budget.yaml:{line}", "unit", "「万円」は使えない値です", "'円' or '千円'")),
