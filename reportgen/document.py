@@ -65,6 +65,9 @@ class Cell:
     rowspan: int = 1
     align: Align = "left"
     vertical: bool = False  # vertical text (縦書き), the narrow 分野 column
+    # Continues the cell above it: no rule between them. Long text goes into a column of
+    # joined cells, one per paragraph, so a page can break between paragraphs.
+    joined: bool = False
     number: Decimal | None = None  # the value itself, for spreadsheets
     number_format: NumberFormat | None = None
 

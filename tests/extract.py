@@ -58,12 +58,14 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def xlsx_rows(path: Path) -> list[list[Any]]:
-    """Cell values row by row; a merged range gives its value to every cell it covers."""
-    wb = openpyxl.load_workbook(path, rich_text=True)
+def xlsx_rows(path: Path, shown: bool = False) -> list[list[Any]]:
+    """Cell values row by row; a merged range gives its value to every cell it covers. With
+    ``shown``, every cell as Excel shows it (numbers through their number format)."""
+    wb = openpyxl.load_workbook(path, rich_text=not shown)
     ws = wb.active
     assert ws is not None
-    values = [[c.value for c in row] for row in ws.iter_rows()]
+    values = [[xlsx_shown(c.value, c.number_format) if shown else c.value for c in row]
+              for row in ws.iter_rows()]
     for merged in ws.merged_cells.ranges:
         top = values[merged.min_row - 1][merged.min_col - 1]
         for r in range(merged.min_row, merged.max_row + 1):

@@ -25,12 +25,18 @@ def amount_cell(value: Decimal, bold: bool = False) -> Cell:
                 number_format=NumberFormat(0))
 
 
-def _plan_cell(measures: tuple[Measure, ...], rowspan: int) -> Cell:
-    paragraphs: list[Paragraph] = []
+def _plan_lines(measures: tuple[Measure, ...]) -> list[Paragraph]:
+    lines: list[Paragraph] = []
     for m in measures:
-        paragraphs.append(Paragraph((Run(m.heading, bold=True),)))
-        paragraphs.extend(Paragraph((Run(p.text),)) for p in m.paragraphs)
-    return Cell(tuple(paragraphs) or (para(""),), rowspan=rowspan)
+        lines.append(Paragraph((Run(m.heading, bold=True),)))
+        lines.extend(Paragraph((Run(p.text),)) for p in m.paragraphs)
+    return lines
+
+
+def _plan_cell(lines: list[Paragraph], row: int) -> Cell:
+    """One paragraph of a measure's text; the paragraphs of one measure form one joined column,
+    so a long measure breaks across pages between paragraphs."""
+    return Cell((lines[row] if row < len(lines) else para(""),), joined=row > 0)
 
 
 def _items(budget: Budget, field: PlanField | None, measures: set[str] | None) -> list[BudgetItem]:
@@ -72,16 +78,13 @@ def build(data: DataSet, template: Template) -> Document:
         for pair in group.pairs:
             new_items = _items(new_budget, group.new, {pair.new.id} if pair.new else set())
             old_items = _items(old_budget, group.old, {o.id for o in pair.old})
-            span = max(1, len(new_items), len(old_items))
-            for r in range(span):
-                cells: list[Cell] = []
-                if r == 0:
-                    cells.append(_plan_cell((pair.new,) if pair.new else (), span))
-                cells.extend(_item_cells(new_items, r))
-                if r == 0:
-                    cells.append(_plan_cell(pair.old, span))
-                cells.extend(_item_cells(old_items, r))
-                body.append(Row(tuple(cells)))
+            new_lines = _plan_lines((pair.new,) if pair.new else ())
+            old_lines = _plan_lines(pair.old)
+            for r in range(max(1, len(new_items), len(old_items), len(new_lines), len(old_lines))):
+                body.append(Row((
+                    _plan_cell(new_lines, r), *_item_cells(new_items, r),
+                    _plan_cell(old_lines, r), *_item_cells(old_items, r),
+                )))
         loose_new, loose_old = _items(new_budget, group.new, None), _items(old_budget, group.old, None)
         for r in range(max(len(loose_new), len(loose_old))):
             body.append(Row((EMPTY, *_item_cells(loose_new, r), EMPTY, *_item_cells(loose_old, r))))

@@ -87,10 +87,10 @@ def build(data: DataSet, template: Template) -> Document:
         field = group.new or group.old
         assert field is not None
         for i, (n_cell, o_cell) in enumerate(rows):
-            cells = (n_cell, o_cell)
-            if i == 0:
-                cells = (Cell((para(field.heading),), rowspan=len(rows), vertical=True), *cells)
-            body.append(Row(cells))
+            # The 分野 column joins over the 分野's rows rather than spanning them: a span taller
+            # than a page breaks the layout (the header is not repeated after it).
+            label = Cell((para(field.heading if i == 0 else ""),), vertical=i == 0, joined=i > 0)
+            body.append(Row((label, n_cell, o_cell)))
     blocks: list[Block] = [Heading(1, template.text("title", **ctx)),
                            Table(tuple(Column(float(w)) for w in widths), (header,), tuple(body),
                                  label="comparison")]

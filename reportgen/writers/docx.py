@@ -144,6 +144,25 @@ def _shade(cell: _Cell, color: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
+_AFTER_BORDERS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+
+
+def _no_rule(cell: _Cell, side: str) -> None:
+    """Remove the rule on one side of a cell (a joined cell continues the one above)."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = tcpr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        successor = next((el for el in tcpr if el.tag in {qn(t) for t in _AFTER_BORDERS}), None)
+        if successor is not None:
+            successor.addprevious(borders)
+        else:
+            tcpr.append(borders)
+    edge = OxmlElement(f"w:{side}")
+    edge.set(qn("w:val"), "nil")
+    borders.append(edge)  # top before bottom: callers set top first, as the schema orders them
+
+
 def _row_properties(row: Any, header: bool) -> None:
     trpr = row._tr.get_or_add_trPr()
     cant_split = OxmlElement("w:cantSplit")
@@ -204,6 +223,11 @@ def _table(doc: Any, table: Table, document: Document) -> None:
             if item.rowspan > 1 or item.colspan > 1:
                 target = target.merge(t.cell(r + item.rowspan - 1, c + item.colspan - 1))
             _fill_cell(target, item, r < len(table.header), document.fonts.size_pt)
+    for r, cells in enumerate(grid):
+        for c, item in enumerate(cells):
+            if item is not None and item.joined and r > 0:
+                _no_rule(t.cell(r, c), "top")
+                _no_rule(t.cell(r - 1, c), "bottom")
 
 
 def write(document: Document, options: WriterOptions) -> Rendered:

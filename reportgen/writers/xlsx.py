@@ -34,7 +34,6 @@ from reportgen.writers.shared import (
 SHEET_WIDTH_CHARS = {"portrait": 100, "landscape": 150}  # column-width units at fit-to-width
 LINE_HEIGHT_PT = 13.5
 _THIN = Side(style="thin", color="333333")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="E8EDF3")
 _FORMULA_LIKE = ("=", "+", "-", "@")
 _INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
@@ -113,6 +112,7 @@ class _Sheet:
         self.font = Font(name=office_font(document.fonts.gothic), size=document.fonts.size_pt)
         self.col_widths = self._column_widths()
         self.print_title: tuple[int, int] | None = None
+        self._joining = False
         for i, width in enumerate(self.col_widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
 
@@ -149,9 +149,19 @@ class _Sheet:
             self.ws.merge_cells(start_row=self.row, start_column=col,
                                 end_row=self.row + rowspan - 1, end_column=col + span - 1)
         if border:
+            top = None if self._joining else _THIN
             for r in range(self.row, self.row + rowspan):
                 for c in range(col, col + span):
-                    self.ws.cell(row=r, column=c).border = _BORDER
+                    self.ws.cell(row=r, column=c).border = Border(
+                        left=_THIN, right=_THIN, bottom=_THIN, top=top if r == self.row else _THIN)
+        self._joining = False
+
+    def _join_above(self, col: int, span: int) -> None:
+        """The next cell continues the one above: drop the rule between them."""
+        self._joining = True
+        for c in range(col, col + span):
+            above = self.ws.cell(row=self.row - 1, column=c)
+            above.border = Border(left=_THIN, right=_THIN, top=above.border.top, bottom=None)
 
     def height(self, row: int, lines: int) -> None:
         current = self.ws.row_dimensions[row].height or 0
@@ -184,6 +194,8 @@ class _Sheet:
                 is_header = r < header_rows
                 number_format = (excel_number_format(item.number_format)
                                  if item.number_format else None)
+                if item.joined:
+                    self._join_above(starts[c], span)
                 self.put(starts[c], span, _cell_value(item), align=item.align, border=True,
                          style=_single_style(item),
                          header=is_header, number_format=number_format, rowspan=item.rowspan)
