@@ -95,3 +95,22 @@ def xlsx_shown(value: Any, number_format: str) -> str:
     places = len(m["places"] or "")
     text = f"{abs(Decimal(str(value))):{',' if ',' in m['digits'] else ''}.{places}f}"
     return ("▲" if value < 0 else "") + text + (m["unit"] or "")
+
+
+def pdf_underlined(path: Path, needle: str) -> list[bool]:
+    """For each character of the first occurrence of ``needle`` in the PDF: is a rule drawn
+    under it (an underline: a thin horizontal stroke just below the glyph)?"""
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            chars = page.chars
+            text = "".join(c["text"] for c in chars)
+            start = text.find(needle)
+            if start < 0:
+                continue
+            strokes = [s for s in (*page.lines, *page.rects) if s["height"] < 2]
+            return [
+                any(s["x0"] <= c["x0"] + 1 and s["x1"] >= c["x1"] - 1 and c["bottom"] - 3 <= s["top"] <= c["bottom"] + 3
+                    for s in strokes)
+                for c in chars[start:start + len(needle)]
+            ]
+    raise AssertionError(f"{needle!r} is not in {path}")

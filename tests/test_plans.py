@@ -7,12 +7,11 @@ from pathlib import Path
 
 import docx
 import openpyxl
-import pdfplumber
 import pytest
 
 from reportgen.textdiff import mark_changes
 from tests.conftest import invoke
-from tests.extract import docx_tables, norm, pdf_text, xlsx_rows
+from tests.extract import docx_tables, norm, pdf_text, pdf_underlined, xlsx_rows
 from tests.plan_fixtures import write_plans
 
 NEW_TITLE = "(5) 効果的なレセプト内容点検の推進【困難度：高】"
@@ -69,23 +68,8 @@ def test_only_the_changed_words_are_underlined_in_xlsx(comparison: Path) -> None
 
 
 def test_only_the_changed_words_are_underlined_in_pdf(comparison: Path) -> None:
-    with pdfplumber.open(comparison / "plan-comparison.pdf") as pdf:
-        page = pdf.pages[0]
-        chars = page.chars
-        text = "".join(c["text"] for c in chars)
-        start = text.index("レセプト内容点検")
-        word = {name: chars[start + offset: start + offset + 2] for name, offset in
-                (("内容", 4), ("点検", 6))}
-        strokes = [*page.lines, *page.rects]
-
-        def underlined(glyphs: list[dict]) -> bool:
-            x0, x1 = glyphs[0]["x0"], glyphs[-1]["x1"]
-            bottom = glyphs[0]["bottom"]
-            return any(s["x0"] <= x0 + 1 and s["x1"] >= x1 - 1 and bottom - 3 <= s["top"] <= bottom + 3
-                       and s["height"] < 2 for s in strokes)
-
-        assert underlined(word["内容"])
-        assert not underlined(word["点検"])
+    marks = pdf_underlined(comparison / "plan-comparison.pdf", "レセプト内容点検の推進")
+    assert marks == [False] * 4 + [True] * 2 + [False] * 5
 
 
 def test_every_measure_appears_once_beside_its_counterpart_or_an_empty_cell(comparison: Path) -> None:
