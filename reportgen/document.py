@@ -70,10 +70,19 @@ class Cell:
     joined: bool = False
     number: Decimal | None = None  # the value itself, for spreadsheets
     number_format: NumberFormat | None = None
+    # Small figure tables printed inside the cell after its paragraphs (実施状況's figures).
+    tables: tuple[Table, ...] = ()
 
     @property
     def text(self) -> str:
         return "\n".join(p.text for p in self.content)
+
+    def texts(self) -> list[str]:
+        """Every paragraph's text, those of the tables inside included."""
+        out = [p.text for p in self.content]
+        for table in self.tables:
+            out.extend(t for row in (*table.header, *table.body) for c in row.cells for t in c.texts())
+        return out
 
 
 def cell(text: str, **kwargs: Any) -> Cell:
@@ -196,5 +205,5 @@ def plain_text(document: Document) -> list[str]:
         elif isinstance(block, Paragraph):
             out.append(block.text)
         elif isinstance(block, Table):
-            out.extend(p.text for row in (*block.header, *block.body) for c in row.cells for p in c.content)
+            out.extend(t for row in (*block.header, *block.body) for c in row.cells for t in c.texts())
     return [t for t in out if t]

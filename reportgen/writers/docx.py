@@ -171,7 +171,7 @@ def _row_properties(row: Any, header: bool) -> None:
         trpr.append(OxmlElement("w:tblHeader"))
 
 
-def _fill_cell(target: _Cell, source: Cell, header: bool, base_size: float) -> None:
+def _fill_cell(target: _Cell, source: Cell, header: bool, base_size: float, width_mm: float) -> None:
     # tcPr children have a fixed order in the schema: shd, textDirection, vAlign.
     if header:
         _shade(target, HEADER_SHADE)
@@ -184,16 +184,19 @@ def _fill_cell(target: _Cell, source: Cell, header: bool, base_size: float) -> N
         _paragraph(first if i == 0 else target.add_paragraph(), p, base_size)
         if p.align == "left":
             (first if i == 0 else target.paragraphs[-1]).alignment = _ALIGN[source.align]
+    for nested in source.tables:
+        _table(target, nested, width_mm - 3, base_size * 0.85, styles=target.part.document.styles)
     target.vertical_alignment = (
         WD_CELL_VERTICAL_ALIGNMENT.CENTER if header or source.align != "left"
         else WD_CELL_VERTICAL_ALIGNMENT.TOP
     )
 
 
-def _table(doc: Any, table: Table, document: Document) -> None:
+def _table(container: Any, table: Table, width_mm: float, base_size: float, styles: Any) -> None:
+    """``table`` at the end of ``container``: the document body, or a cell (a figure table)."""
     grid = table.grid()
-    t = doc.add_table(rows=len(grid), cols=len(table.columns))
-    t.style = doc.styles["Table Grid"]
+    t = container.add_table(rows=len(grid), cols=len(table.columns))
+    t.style = styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     margins = OxmlElement("w:tblCellMar")
@@ -208,7 +211,8 @@ def _table(doc: Any, table: Table, document: Document) -> None:
     else:
         t._tbl.tblPr.append(margins)
     total = sum(c.width for c in table.columns)
-    widths = [Mm(document.page.content_width_mm * c.width / total) for c in table.columns]
+    widths_mm = [width_mm * c.width / total for c in table.columns]
+    widths = [Mm(w) for w in widths_mm]
     for r, row in enumerate(t.rows):
         _row_properties(row, header=r < len(table.header))
         for c, width in enumerate(widths):
@@ -222,7 +226,8 @@ def _table(doc: Any, table: Table, document: Document) -> None:
             target = t.cell(r, c)
             if item.rowspan > 1 or item.colspan > 1:
                 target = target.merge(t.cell(r + item.rowspan - 1, c + item.colspan - 1))
-            _fill_cell(target, item, r < len(table.header), document.fonts.size_pt)
+            _fill_cell(target, item, r < len(table.header), base_size,
+                       sum(widths_mm[c:c + item.colspan]))
     for r, cells in enumerate(grid):
         for c, item in enumerate(cells):
             if item is not None and item.joined and r > 0:
@@ -259,7 +264,7 @@ def write(document: Document, options: WriterOptions) -> Rendered:
             if pending_break:
                 doc.add_paragraph().paragraph_format.page_break_before = True
                 pending_break = False
-            _table(doc, block, document)
+            _table(doc, block, document.page.content_width_mm, document.fonts.size_pt, doc.styles)
             continue
         if pending_break:
             p.paragraph_format.page_break_before = True

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from reportgen.document import Document, Table
+from reportgen.document import Document
 from reportgen.templating import TEMPLATE_DIR
 from reportgen.writers.shared import Rendered, WriterOptions
 
@@ -41,22 +41,9 @@ def footer_css(pattern: str) -> str:
 
 
 def to_html(document: Document, html_dir: Path = HTML_DIR) -> str:
-    widths = []
-    for block in document.blocks:
-        if isinstance(block, Table):
-            total = sum(c.width for c in block.columns)
-            widths.append([round(100 * c.width / total, 3) for c in block.columns])
-    # The Jinja loop index counts every block; map table widths to block positions.
-    by_block = {}
-    table_index = 0
-    for i, block in enumerate(document.blocks):
-        if isinstance(block, Table):
-            by_block[i] = widths[table_index]
-            table_index += 1
     families = (*document.fonts.gothic, "sans-serif")
     return _ENV.get_template("document.html.j2").render(
         doc=document,
-        widths=by_block,
         css=(html_dir / "document.css").read_text(encoding="utf-8"),
         font_css=", ".join(f'"{f}"' if f != "sans-serif" else f for f in families),
         footer_css=footer_css(document.footer),

@@ -73,9 +73,16 @@ def _cell_value(cell: Cell) -> Any:
     if cell.number is not None:
         return cell.number
     paragraphs = cell.content
+    figures = [line for table in cell.tables for line in _table_lines(table)]
     if len(_styles(cell)) > 1:
-        return _rich(paragraphs)
-    return "\n".join(paragraph_text(p) for p in paragraphs)
+        rich = _rich(paragraphs)
+        return CellRichText(*rich, *("\n" + line for line in figures)) if figures else rich
+    return "\n".join([*(paragraph_text(p) for p in paragraphs), *figures])
+
+
+def _table_lines(table: Table) -> list[str]:
+    """A figure table inside a cell, one line per row: a sheet cell cannot hold a table."""
+    return ["　".join(c.text.replace("\n", "") for c in row.cells) for row in (*table.header, *table.body)]
 
 
 def _rich(paragraphs: tuple[Paragraph, ...]) -> CellRichText:
