@@ -19,8 +19,16 @@ from pathlib import Path
 from reportgen import __version__
 from reportgen.branches import Branch
 from reportgen.document import Document
-from reportgen.errors import RenderError
-from reportgen.load.dataset import DataSet, data_directory, existing_directory, load_dataset
+from reportgen.errors import DataError, Problem, RenderError
+from reportgen.load.dataset import (
+    PROGRESS_DIR,
+    DataSet,
+    data_directory,
+    existing_directory,
+    latest_quarter,
+    load_dataset,
+)
+from reportgen.load.yaml_source import display_path
 from reportgen.reports import REPORTS
 from reportgen.templating import load_template
 from reportgen.wareki import FiscalYear
@@ -40,6 +48,7 @@ class Output:
     format: str
     path: str  # relative to the output folder
     rendered: Rendered
+    quarter: int | None = None
 
     def entry(self) -> dict[str, object]:
         entry: dict[str, object] = {
@@ -49,23 +58,35 @@ class Output:
             "sha256": hashlib.sha256(self.rendered.data).hexdigest(),
             "bytes": len(self.rendered.data),
         }
+        if self.quarter is not None:
+            entry["quarter"] = self.quarter
         if self.rendered.pages is not None:
             entry["pages"] = self.rendered.pages
         return entry
 
 
-def file_name(kind: str, fmt: str) -> str:
-    return f"{kind}.{EXTENSIONS.get(fmt, fmt)}"
+def file_name(kind: str, fmt: str, quarter: int | None = None) -> str:
+    """kpi-results.pdf; progress-Q3.pdf for a quarterly document."""
+    return f"{kind}{f'-Q{quarter}' if quarter else ''}.{EXTENSIONS.get(fmt, fmt)}"
 
 
 def output_directory(root: Path, branch: Branch, fy: FiscalYear) -> Path:
     return root / branch.slug / fy.short
 
 
-def load_for(data_root: Path, branch: Branch, fy: FiscalYear, kinds: Iterable[str]) -> DataSet:
+def load_for(data_root: Path, branch: Branch, fy: FiscalYear, kinds: Iterable[str],
+             quarter: int | None = None) -> DataSet:
+    """The data set the ``kinds`` need; for a quarterly kind, ``quarter`` or the latest one."""
+    kinds = list(kinds)
     required = {f for k in kinds for f in REPORTS[k].requires}
     previous = {f for k in kinds for f in REPORTS[k].requires_previous}
-    return load_dataset(data_root, branch, fy, required, previous)
+    if any(REPORTS[k].quarterly for k in kinds) and quarter is None:
+        directory = existing_directory(data_root, branch, fy)
+        quarter = latest_quarter(directory)
+        if quarter is None:
+            raise DataError([Problem(display_path(directory / PROGRESS_DIR), None, "",
+                                     "実施状況のファイルがありません。", "progress/Q1.yaml … Q4.yaml")])
+    return load_dataset(data_root, branch, fy, required, previous, quarter)
 
 
 def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str]:
@@ -74,7 +95,8 @@ def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str
     before = data_directory(data_root, branch, fy.previous())
     return [k for k, r in REPORTS.items()
             if all((here / f).is_file() for f in r.requires)
-            and all((before / f).is_file() for f in r.requires_previous)]
+            and all((before / f).is_file() for f in r.requires_previous)
+            and (not r.quarterly or latest_quarter(here) is not None)]
 
 
 def documents(data: DataSet, kinds: Iterable[str]) -> list[Document]:
@@ -98,7 +120,7 @@ def render(
                     f"{doc.title} の {fmt.upper()} を作成できませんでした。",
                     f"{type(exc).__name__}: {exc}",
                 ) from exc
-            outputs.append(Output(doc.kind, fmt, file_name(doc.kind, fmt), rendered))
+            outputs.append(Output(doc.kind, fmt, file_name(doc.kind, fmt, doc.quarter), rendered, doc.quarter))
     return outputs
 
 
@@ -162,8 +184,9 @@ def build(
     data_root: Path,
     output_root: Path,
     progress: Progress | None = None,
+    quarter: int | None = None,
 ) -> tuple[Path, list[Output]]:
-    data = load_for(data_root, branch, fy, kinds)
+    data = load_for(data_root, branch, fy, kinds, quarter)
     outputs = render(documents(data, kinds), formats, progress)
     directory = output_directory(output_root, branch, fy)
     commit(directory, outputs, lambda entries: manifest(branch, fy, data.meta.year_label(), entries))

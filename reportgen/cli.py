@@ -70,16 +70,19 @@ def cli() -> None:
 @click.option("--format", "-f", "formats", multiple=True, metavar="FMT",
               help=f"Formats, comma-separated (default: {','.join(DEFAULT_FORMATS)}); "
                    "model-json dumps the document model.")
+@click.option("--quarter", "-q", type=click.IntRange(1, 4), default=None,
+              help="第N四半期 for the progress sheet (default: the latest with data).")
 @data_option
 @click.option("--output", "output_root", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Output folder; documents go to OUTPUT/<branch>/<year>/.")
 def build_command(branch: str, year: str, reports: tuple[str, ...], formats: tuple[str, ...],
-                  data_root: Path, output_root: Path) -> None:
+                  quarter: int | None, data_root: Path, output_root: Path) -> None:
     """Build the documents of one branch and year into OUTPUT/<branch>/<year>/.
 
     \b
     Example:
       reportgen build --branch shizuoka --year R5 --report kpi-summary --format pdf
+      reportgen build --branch saitama --year R2 --report progress --quarter 3
     """
     b, fy = get_branch(branch), parse_fiscal_year(year)
     kinds = _choose(reports, REPORTS, available_kinds(data_root, b, fy), "資料の種類", "report kinds")
@@ -95,7 +98,7 @@ def build_command(branch: str, year: str, reports: tuple[str, ...], formats: tup
             done += 1
             status.update(f"{b.name} {fy.label()}: {name} ({done}/{total})")
 
-        directory, outputs = build(b, fy, kinds, fmts, data_root, output_root, progress)
+        directory, outputs = build(b, fy, kinds, fmts, data_root, output_root, progress, quarter)
     for out in outputs:
         pages = f"  {out.rendered.pages} ページ" if out.rendered.pages else ""
         click.echo(f"{directory / out.path}{pages}")

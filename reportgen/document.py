@@ -168,6 +168,7 @@ class Document:
     footer: str = "{page} / {pages} ページ"
     sheet_name: str = "Sheet1"
     metadata: tuple[tuple[str, str], ...] = ()  # branch, fiscal year, … for file properties
+    quarter: int | None = None  # a quarterly document (実施状況): one file per quarter
 
 
 def _jsonable(value: Any) -> Any:

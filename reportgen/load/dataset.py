@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reportgen.branches import Branch
 from reportgen.errors import DataError, Problem
-from reportgen.load.schema import BudgetIn, KpiIn, KpiResultsIn, MetaIn, PlanIn, validate
+from reportgen.load.schema import BudgetIn, FigureTableIn, KpiIn, KpiResultsIn, MetaIn, PlanIn, ProgressIn, validate
 from reportgen.load.yaml_source import Loc, Source, display_path, load_yaml
 from reportgen.model.kpi import (
     DONE,
@@ -31,6 +31,7 @@ from reportgen.model.plan import (
     PlanNote,
     PlanParagraph,
 )
+from reportgen.model.progress import MARK_VARIANTS, MARKS, FigureRow, FigureTable, Progress, ProgressEntry
 from reportgen.model.quantity import EXAMPLE, Quantity, QuantityError, parse_quantity
 from reportgen.numbers import round_half_up, yen_to_thousand
 from reportgen.wareki import FiscalYear
@@ -39,6 +40,7 @@ META_FILE = "meta.yaml"
 KPI_RESULTS_FILE = "kpi_results.yaml"
 PLAN_FILE = "plan.yaml"
 BUDGET_FILE = "budget.yaml"
+PROGRESS_DIR = "progress"
 # plan.yaml before budget.yaml: a budget refers to the plan's ids.
 DATA_FILES = (META_FILE, KPI_RESULTS_FILE, PLAN_FILE, BUDGET_FILE)
 
@@ -51,6 +53,17 @@ class DataSet:
     plan: Plan | None = None
     budget: Budget | None = None
     previous: DataSet | None = None  # last year's data set, for reports that compare years
+    progress: Progress | None = None  # one quarter's progress on the plan
+
+
+def progress_file(quarter: int) -> str:
+    return f"{PROGRESS_DIR}/Q{quarter}.yaml"
+
+
+def latest_quarter(directory: Path) -> int | None:
+    """The last quarter with a progress file: the default sheet to build."""
+    found = [q for q in (1, 2, 3, 4) if (directory / progress_file(q)).is_file()]
+    return found[-1] if found else None
 
 
 def data_directory(root: Path, branch: Branch, fy: FiscalYear) -> Path:
@@ -75,6 +88,7 @@ def load_dataset(
     fy: FiscalYear,
     required: Iterable[str] = (),
     previous_required: Iterable[str] = (),
+    quarter: int | None = None,
 ) -> DataSet:
     """Read and check every file of the data set (and of last year's, when a report compares
     the two); report all problems of all files at once."""
@@ -111,9 +125,21 @@ def load_dataset(
             plan = _plan(source, previous.plan if previous else None, problems)
         elif name == BUDGET_FILE:
             budget = _budget(source, plan, problems)
+    progress = None
+    if quarter is not None:
+        path = directory / progress_file(quarter)
+        if not path.is_file():
+            problems.append(Problem(display_path(path), None, "",
+                                    f"第{quarter}四半期の実施状況のファイルがありません。",
+                                    f"{progress_file(quarter)} beside {PLAN_FILE}"))
+        else:
+            try:
+                progress = _progress(load_yaml(path), quarter, plan, problems)
+            except DataError as exc:
+                problems.extend(exc.problems)
     if problems:
         raise DataError(problems)
-    return DataSet(directory, meta, kpi_results, plan, budget, previous)
+    return DataSet(directory, meta, kpi_results, plan, budget, previous, progress)
 
 
 def _meta(source: Source, branch: Branch, fy: FiscalYear, problems: list[Problem]) -> Meta | None:
@@ -314,3 +340,89 @@ def _budget(source: Source, plan: Plan | None, problems: list[Problem]) -> Budge
     if len(problems) > before:
         return None
     return Budget(parsed.unit, tuple(sections))
+
+
+def _mark(text: str | None, loc: Loc, source: Source, problems: list[Problem]) -> str | None:
+    if text is None:
+        return None
+    mark = MARK_VARIANTS.get(text.strip(), text.strip())
+    if mark not in MARKS:
+        problems.append(source.problem(loc, f"実施状況の記号「{text}」は使えません。", "◎, ○, △, × or －"))
+    return mark
+
+
+def _figure(text: str) -> Quantity | str:
+    """A figure where it reads as one; otherwise the text as printed (ー, 集計中)."""
+    try:
+        return parse_quantity(text)
+    except QuantityError:
+        return text
+
+
+def _figure_table(t: FigureTableIn, quarter: int, loc: Loc, source: Source,
+                  problems: list[Problem]) -> FigureTable:
+    rows = []
+    for r_index, row in enumerate(t.rows):
+        rloc: Loc = (*loc, "rows", r_index)
+        if (row.label is None) == (row.period is None):
+            problems.append(source.problem(rloc, "行の見出しは label か period のどちらか一つです。",
+                                           "label: text, or period: cumulative / quarter"))
+        previous = [row.previous] if isinstance(row.previous, str) else list(row.previous or [])
+        if not t.quarterly:
+            if previous and len(previous) != len(row.values):
+                problems.append(source.problem((*rloc, "previous"),
+                                               f"前年同期の数が {len(previous)} です。",
+                                               f"{len(row.values)} values, one per value"))
+            rows.append(FigureRow(row.label, row.period, tuple(_figure(v) for v in row.values),
+                                  tuple(_figure(v) for v in previous)))
+            continue
+        if len(row.quarters) > quarter or not row.quarters:
+            problems.append(source.problem((*rloc, "quarters"),
+                                           f"四半期の値が {len(row.quarters)} 個あります。",
+                                           f"1 to {quarter} values, from 第1四半期"))
+        quarters = [_quantity(q, (*rloc, "quarters", i), source, problems) for i, q in enumerate(row.quarters)]
+        prev_total = _quantity(previous[0], (*rloc, "previous"), source, problems) if previous else None
+        if any(q is None for q in quarters):
+            continue
+        figure = FigureRow(row.label, row.period, quarters=tuple(q for q in quarters if q),
+                           previous_total=prev_total)
+        if row.total is not None:
+            typed = _quantity(row.total, (*rloc, "total"), source, problems)
+            if typed is not None and typed.value != figure.total.value:
+                problems.append(source.problem(
+                    (*rloc, "total"),
+                    f"合計「{row.total}」が四半期の値の合計 {figure.total} と一致しません。",
+                    "the sum of the quarters, or no total (it is computed)"))
+        rows.append(figure)
+    return FigureTable(tuple(t.columns), tuple(rows), t.title, t.quarterly)
+
+
+def _progress(source: Source, quarter: int, plan: Plan | None, problems: list[Problem]) -> Progress | None:
+    parsed, found = validate(ProgressIn, source)
+    problems.extend(found)
+    if parsed is None:
+        return None
+    before = len(problems)
+    if parsed.quarter != quarter:
+        problems.append(source.problem(("quarter",), f"第{parsed.quarter}四半期と書かれています。",
+                                       f"{quarter}, as the file name Q{quarter}.yaml says"))
+    items = {p.id for f in (plan.fields if plan else ()) for m in f.measures for p in m.paragraphs if p.id}
+    seen: dict[str, int] = {}
+    entries = []
+    for i, e in enumerate(parsed.entries):
+        loc: Loc = ("entries", i)
+        _unique(e.item, (*loc, "item"), seen, source, problems)
+        if plan is not None and e.item not in items:
+            problems.append(source.problem((*loc, "item"), f"取組「{e.item}」は計画にありません。",
+                                           "the id of a paragraph (取組) in plan.yaml"))
+        mark = _mark(e.mark, (*loc, "mark"), source, problems)
+        kpi_mark = _mark(e.kpi_mark, (*loc, "kpi_mark"), source, problems)
+        tables = tuple(_figure_table(t, quarter, (*loc, "tables", j), source, problems)
+                       for j, t in enumerate(e.tables))
+        entries.append(ProgressEntry(e.item, mark or "", tuple(e.text), tables, kpi_mark))
+    if plan is None:
+        problems.append(source.problem((), "実施状況は同じ年度の plan.yaml を参照しますが、読めませんでした。",
+                                       f"a valid {PLAN_FILE}"))
+    if len(problems) > before:
+        return None
+    return Progress(quarter, tuple(entries))

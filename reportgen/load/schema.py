@@ -126,6 +126,35 @@ class BudgetIn(Strict):
     sections: list[BudgetSectionIn] = Field(min_length=1)
 
 
+class FigureRowIn(Strict):
+    label: Text | None = None
+    period: Literal["cumulative", "quarter"] | None = None
+    values: list[str] = []
+    previous: list[str] | Text | None = None
+    quarters: list[Text] = []
+    total: Text | None = None
+
+
+class FigureTableIn(Strict):
+    title: Text | None = None
+    columns: list[Text] = []
+    quarterly: bool = False
+    rows: list[FigureRowIn] = Field(min_length=1)
+
+
+class ProgressEntryIn(Strict):
+    item: Id
+    mark: Text
+    kpi_mark: Text | None = None
+    text: list[Text] = []
+    tables: list[FigureTableIn] = []
+
+
+class ProgressIn(Strict):
+    quarter: int = Field(ge=1, le=4)
+    entries: list[ProgressEntryIn] = Field(min_length=1)
+
+
 # What each field expects, in the words of the data format (docs/data-format.md).
 EXPECTED: dict[str, str] = {
     "direction": "以上, 以下, とする or 実施",
@@ -140,6 +169,10 @@ EXPECTED: dict[str, str] = {
     "amount": "a non-negative amount such as 9,818",
     "field": "the id of a 分野 in plan.yaml",
     "measure": "the id of a 施策 in plan.yaml",
+    "item": "the id of a 取組 (a paragraph with an id) in plan.yaml",
+    "mark": "◎, ○, △, × or －",
+    "kpi_mark": "◎, ○, △, × or －",
+    "quarter": "1, 2, 3 or 4",
 }
 
 _MESSAGES: dict[str, str] = {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reportgen.document import Document
 from reportgen.load.dataset import BUDGET_FILE, KPI_RESULTS_FILE, PLAN_FILE, DataSet
-from reportgen.reports import kpi_results, kpi_summary, plan_budget, plan_comparison
+from reportgen.reports import kpi_results, kpi_summary, plan_budget, plan_comparison, progress
 from reportgen.templating import Template
 
 
@@ -18,6 +18,7 @@ class ReportKind:
     requires: tuple[str, ...]  # data files the report reads
     build: Callable[[DataSet, Template], Document]
     requires_previous: tuple[str, ...] = ()  # files of last year's data set it compares with
+    quarterly: bool = False  # built per quarter from progress/Q<N>.yaml
 
 
 REPORTS: dict[str, ReportKind] = {
@@ -25,10 +26,11 @@ REPORTS: dict[str, ReportKind] = {
     for r in (
         ReportKind(kpi_results.KIND, "KPI 実績（施策ごと）", (KPI_RESULTS_FILE,), kpi_results.build),
         ReportKind(kpi_summary.KIND, "ＫＰＩ実績一覧表", (KPI_RESULTS_FILE,), kpi_summary.build),
+        ReportKind(progress.KIND, "事業計画実施状況（四半期）", (PLAN_FILE,), progress.build, quarterly=True),
         ReportKind(plan_comparison.KIND, "事業計画 新旧対照表", (PLAN_FILE,), plan_comparison.build,
                    requires_previous=(PLAN_FILE,)),
         ReportKind(plan_budget.KIND, "事業計画（案）及び保険者機能強化予算（案）", (PLAN_FILE, BUDGET_FILE),
                    plan_budget.build, requires_previous=(PLAN_FILE, BUDGET_FILE)),
     )
 }
-# Ids reserved for the report kinds that follow: progress, annual-summary.
+# Id reserved for the report kind that follows: annual-summary.

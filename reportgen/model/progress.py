@@ -1,0 +1,63 @@
+"""事業計画実施状況: one quarter's progress on the year's plan, by 取組 id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from reportgen.model.quantity import Quantity
+
+# The status marks and their legend, in the order the handouts print them.
+MARKS: dict[str, str] = {
+    "◎": "計画を大幅に上回る",
+    "○": "計画通り",
+    "△": "実施中又は計画を下回る",
+    "×": "未実施",
+    "－": "未到来・対象外",
+}
+# Look-alike characters people type for the same marks.
+MARK_VARIANTS = {"〇": "○", "◯": "○", "✕": "×", "x": "×", "X": "×", "ー": "－", "-": "－", "―": "－", "—": "－"}
+
+Figure = Quantity | str
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    label: str | None = None  # text label
+    period: str | None = None  # cumulative / quarter: the label is computed
+    values: tuple[Figure, ...] = ()
+    previous: tuple[Figure, ...] = ()  # 前年同期, in parentheses
+    quarters: tuple[Quantity, ...] = ()  # quarterly tables only
+    previous_total: Quantity | None = None  # quarterly: 前年同期 of the same quarters
+
+    @property
+    def total(self) -> Quantity:
+        """合計 of the quarters, computed."""
+        unit = self.quarters[0].unit if self.quarters else ""
+        return Quantity(sum((q.value for q in self.quarters), Decimal(0)), unit)
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    columns: tuple[str, ...]
+    rows: tuple[FigureRow, ...]
+    title: str | None = None
+    quarterly: bool = False
+
+
+@dataclass(frozen=True)
+class ProgressEntry:
+    item: str
+    mark: str
+    text: tuple[str, ...]
+    tables: tuple[FigureTable, ...] = ()
+    kpi_mark: str | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    quarter: int
+    entries: tuple[ProgressEntry, ...]
+
+    def by_item(self) -> dict[str, ProgressEntry]:
+        return {e.item: e for e in self.entries}

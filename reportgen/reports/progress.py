@@ -1,0 +1,166 @@
+"""事業計画実施状況（第N四半期） (seeds/000): the plan, item by item, with this quarter's progress.
+
+Plan text and KPI come from plan.yaml; progress text, marks and figure tables from
+progress/Q<N>.yaml by 取組 id. Figure tables' 合計 and 対比 are computed. A summary of the
+marks per 分野 opens the sheet; the legend prints on every page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from reportgen.document import Block, Cell, Column, Document, Heading, PageBreak, Paragraph, Row, Run, Table, cell, para
+from reportgen.load.dataset import DataSet
+from reportgen.model.plan import Measure, PlanField
+from reportgen.model.progress import MARKS, FigureRow, FigureTable, Progress, ProgressEntry
+from reportgen.numbers import format_percent, round_half_up
+from reportgen.reports.common import CIRCLED, context, header_lines, page_setup
+from reportgen.reports.kpi_common import value_cell
+from reportgen.templating import Template
+from reportgen.wareki import FiscalYear, Quarter, month_range
+
+KIND = "progress"
+QUARTER_COLUMNS = ("４～６月", "７～９月", "１０～１２月", "１～３月")
+
+
+def period_label(period: str, quarter: Quarter, fy: FiscalYear) -> str:
+    """cumulative → 令和2年4月～12月; quarter → 令和2年10月～12月 (for ``fy``'s months)."""
+    shift = fy.start_year - quarter.fiscal_year.start_year
+    first = (fy.start_year, 4) if period == "cumulative" else (quarter.first_month[0] + shift, quarter.first_month[1])
+    last = (quarter.last_month[0] + shift, quarter.last_month[1])
+    return month_range(first, last)
+
+
+def _figure_cell(value: object, previous: object = None) -> Cell:
+    base = value_cell(value)  # type: ignore[arg-type]
+    if previous is None:
+        return base
+    shown = previous.format() if hasattr(previous, "format") else str(previous)
+    return Cell((*base.content, para(f"（{shown}）")), align=base.align, number=base.number,
+                number_format=base.number_format)
+
+
+def _ratio(row: FigureRow) -> str:
+    if row.previous_total is None or row.previous_total.value == 0:
+        return "－"
+    return format_percent(round_half_up(row.total.value / row.previous_total.value * 100, 1))
+
+
+def figure_table(table: FigureTable, quarter: Quarter, labels: dict[str, str]) -> Table:
+    fy = quarter.fiscal_year
+    if table.quarterly:
+        header = ("", *QUARTER_COLUMNS, labels["total"], labels["previous"], labels["ratio"])
+        body = []
+        for row in table.rows:
+            label = row.label or period_label(row.period or "cumulative", quarter, fy)
+            quarters = [value_cell(q) for q in row.quarters]
+            quarters += [cell("", align="center") for _ in range(4 - len(quarters))]
+            body.append(Row((cell(label), *quarters, value_cell(row.total),
+                             value_cell(row.previous_total), cell(_ratio(row), align="right"))))
+        widths = (1.6, 1, 1, 1.1, 1, 1.1, 1.1, 0.9)
+    else:
+        header = (table.title or "", *table.columns)
+        body = []
+        for row in table.rows:
+            label = row.label or period_label(row.period or "cumulative", quarter, fy)
+            if row.previous and row.period:
+                label += f"\n（{period_label(row.period, quarter, fy.previous())}）"
+            cells = [_figure_cell(v, row.previous[i] if i < len(row.previous) else None)
+                     for i, v in enumerate(row.values)]
+            body.append(Row((Cell(tuple(para(t) for t in label.split("\n"))), *cells)))
+        widths = (1.6, *([1.0] * len(table.columns)))
+    return Table(tuple(Column(w) for w in widths),
+                 (Row(tuple(cell(h, align="center") for h in header)),), tuple(body), label="figure")
+
+
+def mark_counts(progress: Progress, fields: tuple[PlanField, ...]) -> dict[str, Counter[str]]:
+    """Marks printed per 分野 (a 取組's mark and its KPI mark), in plan order."""
+    entries = progress.by_item()
+    counts: dict[str, Counter[str]] = {}
+    for field in fields:
+        counter: Counter[str] = Counter()
+        for m in field.measures:
+            for p in m.paragraphs:
+                entry = entries.get(p.id or "")
+                if entry:
+                    counter.update([entry.mark, *([entry.kpi_mark] if entry.kpi_mark else [])])
+        counts[field.heading] = counter
+    return counts
+
+
+def _summary(progress: Progress, fields: tuple[PlanField, ...], labels: dict[str, str]) -> Table:
+    counts = mark_counts(progress, fields)
+    total: Counter[str] = Counter()
+    for c in counts.values():
+        total.update(c)
+    rows = [Row((cell(name), *(Cell((para(str(c[m])),), align="center", number=Decimal(c[m]))
+                               for m in MARKS)))
+            for name, c in (*counts.items(), (labels["all"], total))]
+    header = Row((cell(labels["field"], align="center"), *(cell(m, align="center") for m in MARKS)))
+    return Table((Column(4), *(Column(1) for _ in MARKS)), (header,), tuple(rows), label="mark-summary")
+
+
+def _item_number(text: str) -> tuple[str, str]:
+    """'① 適切な…' → ('①', '適切な…'): the 項目 column shows the mark, the text the rest."""
+    if text[:1] in CIRCLED:
+        return text[0], text[1:].lstrip()
+    return "", text
+
+
+def build(data: DataSet, template: Template) -> Document:
+    assert data.plan is not None and data.progress is not None
+    plan, progress = data.plan, data.progress
+    quarter = data.meta.fiscal_year.quarter(progress.quarter)
+    ctx = {**context(data), "quarter": quarter.label}
+    labels = {key: template.text("labels", key, **ctx) for key in template.raw("labels")}
+    entries = progress.by_item()
+    blocks: list[Block] = [Heading(1, template.text("cover_title", **ctx))]
+    for key, lines in (("basic_policy", plan.basic_policy), ("priorities", plan.priorities)):
+        if lines:
+            blocks.append(Heading(2, labels[key]))
+            blocks.extend(Paragraph((Run(line),), bullet="・", size="large") for line in lines)
+    title = template.text("title", **ctx)
+    blocks += [PageBreak(), Heading(1, title), Heading(3, labels["summary"]),
+               _summary(progress, plan.fields, labels), PageBreak()]
+    header = Row(tuple(Cell((para(labels[k], bold=True),), align="center")
+                       for k in ("field", "item", "plan", "progress", "mark")))
+    body: list[Row] = []
+    for field in plan.fields:
+        first = True
+        for measure in field.measures:
+            for row_cells in _measure_rows(measure, entries, quarter, labels):
+                label = Cell((para(field.heading if first else ""),), vertical=first, joined=not first)
+                body.append(Row((label, *row_cells)))
+                first = False
+    blocks.append(Table(tuple(Column(float(w)) for w in template.raw("widths")), (header,), tuple(body),
+                        label="progress"))
+    return Document(
+        kind=KIND,
+        title=title,
+        blocks=tuple(blocks),
+        page=page_setup(template),
+        header_lines=header_lines(data, template),
+        legend=template.text("legend", **ctx),
+        sheet_name=template.text("sheet_name", **ctx),
+        metadata=(("branch", data.meta.branch.slug), ("fiscal_year", data.meta.fiscal_year.short),
+                  ("quarter", str(progress.quarter))),
+        quarter=progress.quarter,
+    )
+
+
+def _measure_rows(measure: Measure, entries: dict[str, ProgressEntry], quarter: Quarter,
+                  labels: dict[str, str]) -> list[tuple[Cell, ...]]:
+    rows: list[tuple[Cell, ...]] = [(Cell((para(measure.heading, bold=True),), colspan=4),)]
+    for p in measure.paragraphs:
+        number, text = _item_number(p.text)
+        entry = entries.get(p.id or "")
+        plan_cell = Cell(tuple(para(line) for line in text.split("\n")))
+        if entry is None:
+            rows.append((cell(number, align="center"), plan_cell, cell(""), cell("")))
+            continue
+        progress_cell = Cell(tuple(para(t) for t in entry.text) or (para(""),),
+                             tables=tuple(figure_table(t, quarter, labels) for t in entry.tables))
+        marks = (para(entry.mark, size="large"), *((para(entry.kpi_mark, size="large"),) if entry.kpi_mark else ()))
+        rows.append((cell(number, align="center"), plan_cell, progress_cell, Cell(marks, align="center")))
+    return rows
