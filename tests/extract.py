@@ -47,12 +47,22 @@ def docx_tables(path: Path) -> list[list[list[str]]]:
     return [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
 
 
+def _table_texts(table: Any) -> list[str]:
+    """Cell texts of a DOCX table, figure tables inside its cells included."""
+    out = []
+    for row in table.rows:
+        for c in row.cells:
+            out.append(c.text)
+            for nested in c.tables:
+                out.extend(_table_texts(nested))
+    return out
+
+
 def docx_text(path: Path) -> str:
     document = docx.Document(str(path))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
-        for row in table.rows:
-            parts.extend(c.text for c in row.cells)
+        parts.extend(_table_texts(table))
     for section in document.sections:
         parts.extend(p.text for p in section.header.paragraphs)
     return "\n".join(parts)

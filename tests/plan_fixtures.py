@@ -100,3 +100,82 @@ def write_plans(root: Path, branch: str = "saitama", new: str = "R5", old: str =
         if budgets:
             (folder / "budget.yaml").write_text(budget, encoding="utf-8")
     return root
+
+
+PLAN_R2 = """\
+title: 令和2年度 事業計画（埼玉支部）
+basic_policy: [保険者機能のさらなる強化, 基本に立脚した事務処理]
+priorities: [地域との連携強化]
+fields:
+  - id: foundation
+    number: "1．"
+    title: 基盤的保険者機能関係
+    measures:
+      - id: service-level
+        number: （1）
+        title: サービス水準の向上
+        paragraphs:
+          - id: service-standard
+            text: |-
+              ① 適切な進捗管理を行い、サービススタンダードを遵守する。
+              ■令和2年度目標（ＫＰＩ）：サービススタンダードの達成状況 100％
+          - id: mail-application
+            text: ② 現金給付等に係る郵送化を促進する。
+  - id: strategic
+    number: "2．"
+    title: 戦略的保険者機能関係
+    measures:
+      - id: judo
+        number: （1）
+        title: 柔道整復施術療養費の照会業務の強化
+        paragraphs:
+          - id: judo-inquiry
+            text: ① 患者照会を強化する。
+          - id: not-yet
+            text: ② 年度末に実施する。
+"""
+
+PROGRESS_Q3 = """\
+quarter: 3
+entries:
+  - item: service-standard
+    mark: ○
+    kpi_mark: △
+    text: [進捗状況を日時で管理、適正に業務を実施。]
+    tables:
+      - columns: [決定件数, 達成件数, 達成率]
+        rows:
+          - period: cumulative
+            values: ["41,838件", "41,838件", 100％]
+            previous: ["36,194件", "36,194件", 100％]
+  - item: mail-application
+    mark: ◎
+    text: [埼玉だより6月号において記事を掲載。]
+    tables:
+      - rows:
+          - {period: cumulative, values: [95.3％], previous: [93.0％]}
+        columns: [郵送化率]
+  - item: judo-inquiry
+    mark: △
+    text: [患者照会を実施。]
+    tables:
+      - title: 患者照会の実施件数
+        quarterly: true
+        rows:
+          - label: 照会件数
+            quarters: ["2,100件", "2,200件", "2,133件"]
+            previous: 6,433件
+            total: 6,433件
+  - item: not-yet
+    mark: －
+"""
+
+
+def write_progress(root: Path) -> Path:
+    folder = root / "saitama" / "R2"
+    (folder / "progress").mkdir(parents=True, exist_ok=True)
+    (folder / "plan.yaml").write_text(PLAN_R2, encoding="utf-8")
+    (folder / "progress" / "Q3.yaml").write_text(PROGRESS_Q3, encoding="utf-8")
+    (folder / "meta.yaml").write_text(
+        "confidentiality: 機密性2\ncouncil: {number: 5, material: 2, date: 2021-01-15}\n", encoding="utf-8")
+    return root

@@ -100,6 +100,8 @@ def _build(node: yaml.Node, loc: Loc, source: Source, problems: list[Problem]) -
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
+        if node.flow_style:
+            _check_thousands(node, loc, source, problems)
         return [_build(item, (*loc, i), source, problems) for i, item in enumerate(node.value)]
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
@@ -116,3 +118,19 @@ def _build(node: yaml.Node, loc: Loc, source: Source, problems: list[Problem]) -
             out[key] = _build(value_node, child, source, problems)
         return out
     raise AssertionError(f"unknown YAML node {node!r}")
+
+
+def _check_thousands(node: yaml.SequenceNode, loc: Loc, source: Source, problems: list[Problem]) -> None:
+    """In [a, b] a comma separates items, so [2,100件] is two items, 2 and 100件: refuse it."""
+    items = node.value
+    for i in range(len(items) - 1):
+        left, right = items[i], items[i + 1]
+        if (isinstance(left, yaml.ScalarNode) and isinstance(right, yaml.ScalarNode)
+                and left.style is None and right.style is None
+                and right.start_mark.index == left.end_mark.index + 1
+                and re.fullmatch(r"[-▲]?\d{1,3}", left.value) and re.match(r"\d{3}", right.value)):
+            problems.append(Problem(
+                source.path, left.start_mark.line + 1, format_loc((*loc, i)),
+                f"「{left.value},{right.value}」は [ ] の中ではカンマで二つの値に分かれます。",
+                f'quotes ("{left.value},{right.value}") or one "- " line per value',
+            ))
