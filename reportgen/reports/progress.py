@@ -151,11 +151,15 @@ def build(data: DataSet, template: Template) -> Document:
 
 def _measure_rows(measure: Measure, entries: dict[str, ProgressEntry], quarter: Quarter,
                   labels: dict[str, str]) -> list[tuple[Cell, ...]]:
-    rows: list[tuple[Cell, ...]] = [(Cell((para(measure.heading, bold=True),), colspan=4),)]
-    for p in measure.paragraphs:
+    """One row per 取組; the measure's heading opens the plan cell of its first row (a row of
+    its own would be short, and the vertical 分野 label needs a tall first row)."""
+    heading = para(measure.heading, bold=True)
+    rows: list[tuple[Cell, ...]] = []
+    for p in measure.paragraphs or ():
         number, text = _item_number(p.text)
         entry = entries.get(p.id or "")
-        plan_cell = Cell(tuple(para(line) for line in text.split("\n")))
+        lines = tuple(para(line) for line in text.split("\n"))
+        plan_cell = Cell((heading, *lines) if not rows else lines)
         if entry is None:
             rows.append((cell(number, align="center"), plan_cell, cell(""), cell("")))
             continue
@@ -163,4 +167,4 @@ def _measure_rows(measure: Measure, entries: dict[str, ProgressEntry], quarter: 
                              tables=tuple(figure_table(t, quarter, labels) for t in entry.tables))
         marks = (para(entry.mark, size="large"), *((para(entry.kpi_mark, size="large"),) if entry.kpi_mark else ()))
         rows.append((cell(number, align="center"), plan_cell, progress_cell, Cell(marks, align="center")))
-    return rows
+    return rows or [(cell(""), Cell((heading,)), cell(""), cell(""))]
