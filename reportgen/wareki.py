@@ -269,6 +269,10 @@ class FiscalYear:
     def next(self) -> FiscalYear:
         return FiscalYear(self.start_year + 1)
 
+    def month(self, month: int) -> tuple[int, int]:
+        """(year, month) of a month of this fiscal year: 4–12 in its first year, 1–3 in the next."""
+        return (self.start_year + (1 if month < 4 else 0), month)
+
     def quarter(self, q: int) -> Quarter:
         return Quarter(self, q)
 
@@ -365,16 +369,19 @@ class Quarter:
         )
 
 
-def month_range(start: tuple[int, int], end: tuple[int, int], style: DateStyle = "long") -> str:
+def month_range(start: tuple[int, int], end: tuple[int, int], style: DateStyle = "long", *,
+                keep_old_era: bool = False) -> str:
     """令和2年4月～12月; 令和2年4月～令和3年3月; 平成31年4月～令和元年6月.
 
     The era and year are written once when both ends share them, and repeated otherwise.
+    ``keep_old_era`` writes a range inside one calendar year in the era of its start
+    (平成31年4月～12月), as documents that keep 平成31年度 for FY2019 do.
     """
     if end < start:
         raise WarekiError("期間の終わりが始まりより前です。", f"{start} > {end}")
     first = to_era_date(date(*start, 1))
     last = to_era_date(_month_end(*end))
     head = format_month(*start, style=style)
-    if (first.era, first.year) == (last.era, last.year):
+    if (first.era, first.year) == (last.era, last.year) or (keep_old_era and start[0] == end[0]):
         return f"{head}{TILDE}{_num(end[1], style)}月"
     return f"{head}{TILDE}{format_month(*end, end=True, style=style)}"

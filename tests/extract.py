@@ -58,6 +58,24 @@ def _table_texts(table: Any) -> list[str]:
     return out
 
 
+def docx_figure_rows(path: Path) -> list[str]:
+    """Rows of the tables nested in DOCX cells, one line each as the XLSX prints them:
+    cells joined with a full-width space, a cell's paragraphs run together."""
+    lines: list[str] = []
+
+    def walk(table: Any, nested: bool) -> None:
+        for row in table.rows:
+            if nested:
+                lines.append("\u3000".join(c.text.replace("\n", "") for c in row.cells))
+            for c in row.cells:
+                for inner in c.tables:
+                    walk(inner, True)
+
+    for table in docx.Document(str(path)).tables:
+        walk(table, False)
+    return lines
+
+
 def docx_text(path: Path) -> str:
     document = docx.Document(str(path))
     parts = [p.text for p in document.paragraphs]

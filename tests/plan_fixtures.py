@@ -142,12 +142,22 @@ entries:
     mark: ○
     kpi_mark: △
     text: [進捗状況を日時で管理、適正に業務を実施。]
+    kpi: [提出率：74.0％（令和3年1月5日現在）]
     tables:
       - columns: [決定件数, 達成件数, 達成率]
+        title: 月分
         rows:
           - period: cumulative
             values: ["41,838件", "41,838件", 100％]
             previous: ["36,194件", "36,194件", 100％]
+      - columns: [回収率]
+        rows:
+          - {period: cumulative, through: 11, values: [92.85%], previous: [92.08%]}
+          - {label: 令和2年12月末, previous_label: 平成31年度末, values: ["6,433件"], previous: ["6,132件"]}
+      - comparison: true
+        rows:
+          - {period: cumulative, values: ["16,978件"], previous: ["16,805件"]}
+          - {label: 照会比率, values: [4.4%], previous: [3.9%]}
   - item: mail-application
     mark: ◎
     text: [埼玉だより6月号において記事を掲載。]
@@ -166,6 +176,14 @@ entries:
             quarters: ["2,100件", "2,200件", "2,133件"]
             previous: 6,433件
             total: 6,433件
+      - title: 結果反映月
+        quarterly: true
+        rows:
+          - label: 平成31年度
+            quarters: ["44,186千円", "46,691千円", "51,624千円", "47,338千円"]
+            total: 189,839千円
+          - label: 令和2年度
+            quarters: ["40,808千円", "40,224千円", "42,479千円"]
   - item: not-yet
     mark: －
 """

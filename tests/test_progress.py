@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import invoke
-from tests.extract import docx_text, norm, pdf_pages, pdf_text, xlsx_text
+from tests.extract import docx_figure_rows, docx_text, norm, pdf_pages, pdf_text, xlsx_text
 from tests.plan_fixtures import write_progress
 
 MARKS = "◎○△×－"
@@ -111,3 +111,63 @@ def test_bad_progress_is_reported_with_file_and_line(tmp_path: Path, edit: tuple
     for piece in expected:
         assert piece.format(line=line) in result.output, result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_periods_comparisons_and_past_year_rows(sheet: Path) -> None:
+    # XLSX and DOCX print a nested table one line per row; the PDF lays the rows out, so it
+    # is checked piece by piece.
+    rows = [
+        # through: 11 ends the period at November, for both years
+        "令和2年4月～11月（平成31年4月～令和元年11月）　92.85％（92.08％）",
+        "令和2年12月末（平成31年度末）　6,433件（6,132件）",
+        # 本年実績 / 前年実績 / 対比: the ratio is computed for counts, not for rates
+        "　本年実績　前年実績　対比",
+        "令和2年4月～12月　16,978件　16,805件　101.0％",
+        "照会比率　4.4％　3.9％　",
+        # a past year's row has four quarters; no 前年同期 columns when no row has one
+        "結果反映月　４～６月　７～９月　１０～１２月　１～３月　合計",
+        "平成31年度　44,186千円　46,691千円　51,624千円　47,338千円　189,839千円",
+        "令和2年度　40,808千円　40,224千円　42,479千円　　123,511千円",
+    ]
+    xlsx = xlsx_text(sheet / "progress-Q3.xlsx").split("\n")
+    docx = docx_figure_rows(sheet / "progress-Q3.docx")
+    for row in rows:
+        assert row in xlsx, row
+        assert row in docx, row
+    pdf = norm(pdf_text(sheet / "progress-Q3.pdf"))
+    for piece in ("令和2年4月～11月", "（平成31年4月～令和元年11月）", "92.85％", "（92.08％）", "令和2年12月末",
+                  "（平成31年度末）", "本年実績", "前年実績", "101.0％", "結果反映月", "189,839千円", "123,511千円"):
+        assert norm(piece) in pdf, piece
+
+
+def test_kpi_progress_follows_the_plans_kpi_line(sheet: Path) -> None:
+    for text in (pdf_text(sheet / "progress-Q3.pdf", layout=False), docx_text(sheet / "progress-Q3.docx")):
+        flat = norm(text)
+        kpi = norm("■令和2年度目標（ＫＰＩ）：サービススタンダードの達成状況 100％")
+        # once in the plan column, once again in the progress column, followed by the KPI note
+        assert flat.count(kpi) == 2
+        assert flat.index(norm("提出率：74.0％（令和3年1月5日現在）")) > flat.rindex(kpi)
+
+
+def test_heisei31_policy_names_the_previous_period(tmp_path: Path) -> None:
+    root = write_progress(tmp_path / "data")
+    meta = root / "saitama/R2/meta.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "era_policy: {heisei31: true}\n", encoding="utf-8")
+    out = build(root, tmp_path / "out", "--quarter", "3", "--format", "pdf")
+    text = norm(pdf_text(out / "progress-Q3.pdf"))
+    assert norm("（平成31年4月～12月）") in text and norm("（平成31年4月～11月）") in text
+    assert "令和元年" not in text
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (("through: 11", "through: 2"), ("Q3.yaml:{line}", "2月は第3四半期までの期間に入りません")),
+    (("through: 11", "through: 13"), ("Q3.yaml:{line}", "through", "a month from 1 to 12")),
+    (('"40,808千円", "40,224千円", "42,479千円"]', '"40,808千円", "40,224千円", "42,479千円", "1千円"]'),
+     ("Q3.yaml:{line}", "四半期の値が 4 個あります", "1 to 3 values")),
+    (('"40,224千円", "42,479千円"]', '"40,224件", "42,479千円"]'),
+     ("Q3.yaml:{line}", "四半期の値の単位がそろっていません")),
+    (("{label: 照会比率,", "{period: quarter, previous_label: x,"),
+     ("Q3.yaml:{line}", "previous_label は label の行にだけ書けます")),
+])
+def test_bad_figure_rows_are_reported(tmp_path: Path, edit: tuple[str, str], expected: tuple[str, ...]) -> None:
+    test_bad_progress_is_reported_with_file_and_line(tmp_path, edit, expected)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.branches import Branch
-from reportgen.errors import DataError, Problem
+from reportgen.errors import DataError, Problem, WarekiError
 from reportgen.load.schema import BudgetIn, FigureTableIn, KpiIn, KpiResultsIn, MetaIn, PlanIn, ProgressIn, validate
 from reportgen.load.yaml_source import Loc, Source, display_path, load_yaml
 from reportgen.model.kpi import (
@@ -34,7 +34,7 @@ from reportgen.model.plan import (
 from reportgen.model.progress import MARK_VARIANTS, MARKS, FigureRow, FigureTable, Progress, ProgressEntry
 from reportgen.model.quantity import EXAMPLE, Quantity, QuantityError, parse_quantity
 from reportgen.numbers import round_half_up, yen_to_thousand
-from reportgen.wareki import FiscalYear
+from reportgen.wareki import FiscalYear, parse_fiscal_year
 
 META_FILE = "meta.yaml"
 KPI_RESULTS_FILE = "kpi_results.yaml"
@@ -134,7 +134,7 @@ def load_dataset(
                                     f"{progress_file(quarter)} beside {PLAN_FILE}"))
         else:
             try:
-                progress = _progress(load_yaml(path), quarter, plan, problems)
+                progress = _progress(load_yaml(path), fy, quarter, plan, problems)
             except DataError as exc:
                 problems.extend(exc.problems)
     if problems:
@@ -359,33 +359,48 @@ def _figure(text: str) -> Quantity | str:
         return text
 
 
-def _figure_table(t: FigureTableIn, quarter: int, loc: Loc, source: Source,
+def _figure_table(t: FigureTableIn, fy: FiscalYear, quarter: int, loc: Loc, source: Source,
                   problems: list[Problem]) -> FigureTable:
     rows = []
+    if t.quarterly and t.comparison:
+        problems.append(source.problem((*loc, "comparison"), "四半期の表と前年比較の表は同時に指定できません。",
+                                       "quarterly: true or comparison: true, not both"))
     for r_index, row in enumerate(t.rows):
         rloc: Loc = (*loc, "rows", r_index)
         if (row.label is None) == (row.period is None):
             problems.append(source.problem(rloc, "行の見出しは label か period のどちらか一つです。",
                                            "label: text, or period: cumulative / quarter"))
+        _through(row.through, row.period, fy, quarter, (*rloc, "through"), source, problems)
+        if row.previous_label is not None and row.label is None:
+            problems.append(source.problem((*rloc, "previous_label"),
+                                           "previous_label は label の行にだけ書けます（period の行は自動）。",
+                                           "label: text with previous_label: text"))
         previous = [row.previous] if isinstance(row.previous, str) else list(row.previous or [])
         if not t.quarterly:
             if previous and len(previous) != len(row.values):
                 problems.append(source.problem((*rloc, "previous"),
                                                f"前年同期の数が {len(previous)} です。",
                                                f"{len(row.values)} values, one per value"))
-            rows.append(FigureRow(row.label, row.period, tuple(_figure(v) for v in row.values),
-                                  tuple(_figure(v) for v in previous)))
+            rows.append(FigureRow(row.label, row.period, row.through, row.previous_label,
+                                  tuple(_figure(v) for v in row.values), tuple(_figure(v) for v in previous)))
             continue
-        if len(row.quarters) > quarter or not row.quarters:
+        # A row of a past year (平成31年度) has all four quarters; this year's, those reached.
+        reached = 4 if _past_year(row.label, fy) else quarter
+        if len(row.quarters) > reached or not row.quarters:
             problems.append(source.problem((*rloc, "quarters"),
                                            f"四半期の値が {len(row.quarters)} 個あります。",
-                                           f"1 to {quarter} values, from 第1四半期"))
+                                           f"1 to {reached} values, from 第1四半期"))
         quarters = [_quantity(q, (*rloc, "quarters", i), source, problems) for i, q in enumerate(row.quarters)]
         prev_total = _quantity(previous[0], (*rloc, "previous"), source, problems) if previous else None
         if any(q is None for q in quarters):
             continue
-        figure = FigureRow(row.label, row.period, quarters=tuple(q for q in quarters if q),
-                           previous_total=prev_total)
+        units = {q.unit for q in quarters if q}
+        if len(units) > 1:
+            problems.append(source.problem((*rloc, "quarters"),
+                                           f"四半期の値の単位がそろっていません（{'・'.join(sorted(units))}）。",
+                                           "one unit for the row, such as 件"))
+        figure = FigureRow(row.label, row.period, row.through, row.previous_label,
+                           quarters=tuple(q for q in quarters if q), previous_total=prev_total)
         if row.total is not None:
             typed = _quantity(row.total, (*rloc, "total"), source, problems)
             if typed is not None and typed.value != figure.total.value:
@@ -394,10 +409,33 @@ def _figure_table(t: FigureTableIn, quarter: int, loc: Loc, source: Source,
                     f"合計「{row.total}」が四半期の値の合計 {figure.total} と一致しません。",
                     "the sum of the quarters, or no total (it is computed)"))
         rows.append(figure)
-    return FigureTable(tuple(t.columns), tuple(rows), t.title, t.quarterly)
+    return FigureTable(tuple(t.columns), tuple(rows), t.title, t.quarterly, t.comparison)
 
 
-def _progress(source: Source, quarter: int, plan: Plan | None, problems: list[Problem]) -> Progress | None:
+def _past_year(label: str | None, fy: FiscalYear) -> bool:
+    """A row label that names an earlier fiscal year (平成31年度, 令和元年度)."""
+    if not label:
+        return False
+    try:
+        return parse_fiscal_year(label).start_year < fy.start_year
+    except WarekiError:
+        return False
+
+
+def _through(month: int | None, period: str | None, fy: FiscalYear, quarter: int, loc: Loc, source: Source,
+             problems: list[Problem]) -> None:
+    """``through`` must fall inside the period the row names, up to the quarter's last month."""
+    if month is None:
+        return
+    q = fy.quarter(quarter)
+    first = fy.month(4) if period == "cumulative" else q.first_month
+    if period is None or not first <= fy.month(month) <= q.last_month:
+        problems.append(source.problem(loc, f"{month}月は第{quarter}四半期までの期間に入りません。",
+                                       f"a month from {first[1]} to {q.last_month[1]}, on a row with period"))
+
+
+def _progress(source: Source, fy: FiscalYear, quarter: int, plan: Plan | None,
+              problems: list[Problem]) -> Progress | None:
     parsed, found = validate(ProgressIn, source)
     problems.extend(found)
     if parsed is None:
@@ -417,9 +455,9 @@ def _progress(source: Source, quarter: int, plan: Plan | None, problems: list[Pr
                                            "the id of a paragraph (取組) in plan.yaml"))
         mark = _mark(e.mark, (*loc, "mark"), source, problems)
         kpi_mark = _mark(e.kpi_mark, (*loc, "kpi_mark"), source, problems)
-        tables = tuple(_figure_table(t, quarter, (*loc, "tables", j), source, problems)
+        tables = tuple(_figure_table(t, fy, quarter, (*loc, "tables", j), source, problems)
                        for j, t in enumerate(e.tables))
-        entries.append(ProgressEntry(e.item, mark or "", tuple(e.text), tables, kpi_mark))
+        entries.append(ProgressEntry(e.item, mark or "", tuple(e.text), tables, kpi_mark, tuple(e.kpi)))
     if plan is None:
         problems.append(source.problem((), "実施状況は同じ年度の plan.yaml を参照しますが、読めませんでした。",
                                        f"a valid {PLAN_FILE}"))

@@ -129,6 +129,8 @@ class BudgetIn(Strict):
 class FigureRowIn(Strict):
     label: Text | None = None
     period: Literal["cumulative", "quarter"] | None = None
+    through: int | None = Field(default=None, ge=1, le=12)
+    previous_label: Text | None = None
     values: list[str] = []
     previous: list[str] | Text | None = None
     quarters: list[Text] = []
@@ -139,6 +141,7 @@ class FigureTableIn(Strict):
     title: Text | None = None
     columns: list[Text] = []
     quarterly: bool = False
+    comparison: bool = False
     rows: list[FigureRowIn] = Field(min_length=1)
 
 
@@ -147,6 +150,7 @@ class ProgressEntryIn(Strict):
     mark: Text
     kpi_mark: Text | None = None
     text: list[Text] = []
+    kpi: list[Text] = []
     tables: list[FigureTableIn] = []
 
 
@@ -173,6 +177,7 @@ EXPECTED: dict[str, str] = {
     "mark": "◎, ○, △, × or －",
     "kpi_mark": "◎, ○, △, × or －",
     "quarter": "1, 2, 3 or 4",
+    "through": "a month from 1 to 12, such as 11 for 令和2年4月～11月",
 }
 
 _MESSAGES: dict[str, str] = {

@@ -16,7 +16,8 @@ MARKS: dict[str, str] = {
     "－": "未到来・対象外",
 }
 # Look-alike characters people type for the same marks.
-MARK_VARIANTS = {"〇": "○", "◯": "○", "✕": "×", "x": "×", "X": "×", "ー": "－", "-": "－", "―": "－", "—": "－"}
+MARK_VARIANTS = {"〇": "○", "◯": "○", "✕": "×", "x": "×", "X": "×", "ー": "－", "-": "－", "―": "－", "—": "－",
+                 "─": "－"}
 
 Figure = Quantity | str
 
@@ -25,6 +26,8 @@ Figure = Quantity | str
 class FigureRow:
     label: str | None = None  # text label
     period: str | None = None  # cumulative / quarter: the label is computed
+    through: int | None = None  # the last month of the period when not the quarter's last
+    previous_label: str | None = None  # with a text label: what the 前年同期 figures are
     values: tuple[Figure, ...] = ()
     previous: tuple[Figure, ...] = ()  # 前年同期, in parentheses
     quarters: tuple[Quantity, ...] = ()  # quarterly tables only
@@ -43,6 +46,11 @@ class FigureTable:
     rows: tuple[FigureRow, ...]
     title: str | None = None
     quarterly: bool = False
+    comparison: bool = False  # 本年実績 / 前年実績 / 対比
+
+    @property
+    def has_previous(self) -> bool:
+        return any(r.previous_total is not None for r in self.rows)
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,7 @@ class ProgressEntry:
     text: tuple[str, ...]
     tables: tuple[FigureTable, ...] = ()
     kpi_mark: str | None = None
+    kpi: tuple[str, ...] = ()  # progress on the KPI, printed under the plan's ■ lines
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from reportgen.document import Block, Cell, Column, Document, Heading, PageBreak
 from reportgen.load.dataset import DataSet
 from reportgen.model.plan import Measure, PlanField
 from reportgen.model.progress import MARKS, FigureRow, FigureTable, Progress, ProgressEntry
+from reportgen.model.quantity import Quantity
 from reportgen.numbers import format_percent, round_half_up
 from reportgen.reports.common import CIRCLED, context, header_lines, page_setup
 from reportgen.reports.kpi_common import value_cell
@@ -21,15 +22,17 @@ from reportgen.templating import Template
 from reportgen.wareki import FiscalYear, Quarter, month_range
 
 KIND = "progress"
+KPI_MARK = "■"  # a plan line that states a KPI
 QUARTER_COLUMNS = ("４～６月", "７～９月", "１０～１２月", "１～３月")
 
 
-def period_label(period: str, quarter: Quarter, fy: FiscalYear) -> str:
-    """cumulative → 令和2年4月～12月; quarter → 令和2年10月～12月 (for ``fy``'s months)."""
-    shift = fy.start_year - quarter.fiscal_year.start_year
-    first = (fy.start_year, 4) if period == "cumulative" else (quarter.first_month[0] + shift, quarter.first_month[1])
-    last = (quarter.last_month[0] + shift, quarter.last_month[1])
-    return month_range(first, last)
+def period_label(row: FigureRow, quarter: Quarter, fy: FiscalYear, keep_old_era: bool) -> str:
+    """cumulative → 令和2年4月～12月; quarter → 令和2年10月～12月 (for ``fy``'s months, so the
+    前年同期 of the same row reads 平成31年4月～12月); ``through`` ends the range earlier."""
+    q = fy.quarter(quarter.number)
+    first = fy.month(4) if row.period == "cumulative" else q.first_month
+    last = fy.month(row.through) if row.through else q.last_month
+    return month_range(first, last, keep_old_era=keep_old_era)
 
 
 def _figure_cell(value: object, previous: object = None) -> Cell:
@@ -41,34 +44,64 @@ def _figure_cell(value: object, previous: object = None) -> Cell:
                 number_format=base.number_format)
 
 
+def _percent(part: Decimal, whole: Decimal) -> str:
+    return format_percent(round_half_up(part / whole * 100, 1))
+
+
 def _ratio(row: FigureRow) -> str:
     if row.previous_total is None or row.previous_total.value == 0:
         return "－"
-    return format_percent(round_half_up(row.total.value / row.previous_total.value * 100, 1))
+    return _percent(row.total.value, row.previous_total.value)
 
 
-def figure_table(table: FigureTable, quarter: Quarter, labels: dict[str, str]) -> Table:
+def _comparison_ratio(value: object, previous: object) -> str:
+    """本年 ÷ 前年 for counts and amounts of one unit; a ratio of rates means nothing here."""
+    if not (isinstance(value, Quantity) and isinstance(previous, Quantity)):
+        return ""
+    if value.unit != previous.unit or value.is_percent or previous.value == 0:
+        return ""
+    return _percent(value.value, previous.value)
+
+
+def _row_label(row: FigureRow, quarter: Quarter, keep_old_era: bool, *, with_previous: bool) -> Cell:
     fy = quarter.fiscal_year
+    lines = [row.label or period_label(row, quarter, fy, keep_old_era)]
+    if with_previous:
+        previous = row.previous_label if row.label else period_label(row, quarter, fy.previous(), keep_old_era)
+        if previous:
+            lines.append(f"（{previous}）")
+    return Cell(tuple(para(t) for t in lines))
+
+
+def figure_table(table: FigureTable, quarter: Quarter, labels: dict[str, str], keep_old_era: bool) -> Table:
+    corner = table.title or ""
     if table.quarterly:
-        header = ("", *QUARTER_COLUMNS, labels["total"], labels["previous"], labels["ratio"])
+        extra = (labels["previous"], labels["ratio"]) if table.has_previous else ()
+        header = (corner, *QUARTER_COLUMNS, labels["total"], *extra)
         body = []
         for row in table.rows:
-            label = row.label or period_label(row.period or "cumulative", quarter, fy)
             quarters = [value_cell(q) for q in row.quarters]
             quarters += [cell("", align="center") for _ in range(4 - len(quarters))]
-            body.append(Row((cell(label), *quarters, value_cell(row.total),
-                             value_cell(row.previous_total), cell(_ratio(row), align="right"))))
-        widths = (1.6, 1, 1, 1.1, 1, 1.1, 1.1, 0.9)
-    else:
-        header = (table.title or "", *table.columns)
+            tail = (value_cell(row.previous_total), cell(_ratio(row), align="right")) if extra else ()
+            body.append(Row((_row_label(row, quarter, keep_old_era, with_previous=False), *quarters,
+                             value_cell(row.total), *tail)))
+        widths: tuple[float, ...] = (1.6, 1, 1, 1.1, 1, 1.1, *((1.1, 0.9) if extra else ()))
+    elif table.comparison:
+        header = (corner, labels["this_year"], labels["last_year"], labels["ratio"])
         body = []
         for row in table.rows:
-            label = row.label or period_label(row.period or "cumulative", quarter, fy)
-            if row.previous and row.period:
-                label += f"\n（{period_label(row.period, quarter, fy.previous())}）"
+            value = row.values[0] if row.values else ""
+            previous = row.previous[0] if row.previous else ""
+            body.append(Row((_row_label(row, quarter, keep_old_era, with_previous=False), value_cell(value),
+                             value_cell(previous), cell(_comparison_ratio(value, previous), align="right"))))
+        widths = (1.6, 1.2, 1.2, 0.9)
+    else:
+        header = (corner, *table.columns)
+        body = []
+        for row in table.rows:
             cells = [_figure_cell(v, row.previous[i] if i < len(row.previous) else None)
                      for i, v in enumerate(row.values)]
-            body.append(Row((Cell(tuple(para(t) for t in label.split("\n"))), *cells)))
+            body.append(Row((_row_label(row, quarter, keep_old_era, with_previous=bool(row.previous)), *cells)))
         widths = (1.6, *([1.0] * len(table.columns)))
     return Table(tuple(Column(w) for w in widths),
                  (Row(tuple(cell(h, align="center") for h in header)),), tuple(body), label="figure")
@@ -129,7 +162,7 @@ def build(data: DataSet, template: Template) -> Document:
     for field in plan.fields:
         first = True
         for measure in field.measures:
-            for row_cells in _measure_rows(measure, entries, quarter, labels):
+            for row_cells in _measure_rows(measure, entries, quarter, labels, data.meta.keep_heisei31):
                 label = Cell((para(field.heading if first else ""),), vertical=first, joined=not first)
                 body.append(Row((label, *row_cells)))
                 first = False
@@ -150,7 +183,7 @@ def build(data: DataSet, template: Template) -> Document:
 
 
 def _measure_rows(measure: Measure, entries: dict[str, ProgressEntry], quarter: Quarter,
-                  labels: dict[str, str]) -> list[tuple[Cell, ...]]:
+                  labels: dict[str, str], keep_old_era: bool) -> list[tuple[Cell, ...]]:
     """One row per 取組; the measure's heading opens the plan cell of its first row (a row of
     its own would be short, and the vertical 分野 label needs a tall first row)."""
     heading = para(measure.heading, bold=True)
@@ -158,13 +191,16 @@ def _measure_rows(measure: Measure, entries: dict[str, ProgressEntry], quarter: 
     for p in measure.paragraphs or ():
         number, text = _item_number(p.text)
         entry = entries.get(p.id or "")
-        lines = tuple(para(line) for line in text.split("\n"))
-        plan_cell = Cell((heading, *lines) if not rows else lines)
+        lines = text.split("\n")
+        plan_cell = Cell((heading, *map(para, lines)) if not rows else tuple(map(para, lines)))
         if entry is None:
             rows.append((cell(number, align="center"), plan_cell, cell(""), cell("")))
             continue
-        progress_cell = Cell(tuple(para(t) for t in entry.text) or (para(""),),
-                             tables=tuple(figure_table(t, quarter, labels) for t in entry.tables))
+        # The progress column repeats the plan's KPI line(s) above the progress on them.
+        kpi_lines = [line for line in lines if line.startswith(KPI_MARK)]
+        texts = (*entry.text, *kpi_lines, *entry.kpi)
+        progress_cell = Cell(tuple(para(t) for t in texts) or (para(""),),
+                             tables=tuple(figure_table(t, quarter, labels, keep_old_era) for t in entry.tables))
         marks = (para(entry.mark, size="large"), *((para(entry.kpi_mark, size="large"),) if entry.kpi_mark else ()))
         rows.append((cell(number, align="center"), plan_cell, progress_cell, Cell(marks, align="center")))
     return rows or [(cell(""), Cell((heading,)), cell(""), cell(""))]
