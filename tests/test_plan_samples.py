@@ -18,7 +18,7 @@ from reportgen.wareki import parse_fiscal_year
 from tests.conftest import DATA, ROOT, invoke
 from tests.extract import docx_tables, norm, pdf_tables, pdf_text, pdf_underlined, xlsx_rows
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "seeds"
 LABELS = ("小計", "合計", "対前年度増減")
 
 

@@ -160,6 +160,7 @@ def test_heisei31_policy_names_the_previous_period(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("edit", "expected"), [
+    (("    kpi_mark: △", "    kpi_mark: [△, ☆]"), ("Q3.yaml:{line}", "実施状況の記号「☆」は使えません", "kpi_mark[1]")),
     (("through: 11", "through: 2"), ("Q3.yaml:{line}", "2月は第3四半期までの期間に入りません")),
     (("through: 11", "through: 13"), ("Q3.yaml:{line}", "through", "a month from 1 to 12")),
     (('"40,808千円", "40,224千円", "42,479千円"]', '"40,808千円", "40,224千円", "42,479千円", "1千円"]'),

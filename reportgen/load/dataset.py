@@ -454,10 +454,12 @@ def _progress(source: Source, fy: FiscalYear, quarter: int, plan: Plan | None,
             problems.append(source.problem((*loc, "item"), f"取組「{e.item}」は計画にありません。",
                                            "the id of a paragraph (取組) in plan.yaml"))
         mark = _mark(e.mark, (*loc, "mark"), source, problems)
-        kpi_mark = _mark(e.kpi_mark, (*loc, "kpi_mark"), source, problems)
+        kpi_given = [e.kpi_mark] if isinstance(e.kpi_mark, str) else list(e.kpi_mark or [])
+        kpi_marks = tuple(_mark(m, (*loc, "kpi_mark", *((k,) if not isinstance(e.kpi_mark, str) else ())),
+                                source, problems) or "" for k, m in enumerate(kpi_given))
         tables = tuple(_figure_table(t, fy, quarter, (*loc, "tables", j), source, problems)
                        for j, t in enumerate(e.tables))
-        entries.append(ProgressEntry(e.item, mark or "", tuple(e.text), tables, kpi_mark, tuple(e.kpi)))
+        entries.append(ProgressEntry(e.item, mark or "", tuple(e.text), tables, kpi_marks, tuple(e.kpi)))
     if plan is None:
         problems.append(source.problem((), "実施状況は同じ年度の plan.yaml を参照しますが、読めませんでした。",
                                        f"a valid {PLAN_FILE}"))

@@ -148,7 +148,7 @@ class FigureTableIn(Strict):
 class ProgressEntryIn(Strict):
     item: Id
     mark: Text
-    kpi_mark: Text | None = None
+    kpi_mark: Text | list[Text] | None = None
     text: list[Text] = []
     kpi: list[Text] = []
     tables: list[FigureTableIn] = []

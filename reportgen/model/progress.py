@@ -59,7 +59,7 @@ class ProgressEntry:
     mark: str
     text: tuple[str, ...]
     tables: tuple[FigureTable, ...] = ()
-    kpi_mark: str | None = None
+    kpi_marks: tuple[str, ...] = ()  # the marks printed for the 取組's KPI lines, in order
     kpi: tuple[str, ...] = ()  # progress on the KPI, printed under the plan's ■ lines
 
 

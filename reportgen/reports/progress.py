@@ -117,7 +117,7 @@ def mark_counts(progress: Progress, fields: tuple[PlanField, ...]) -> dict[str, 
             for p in m.paragraphs:
                 entry = entries.get(p.id or "")
                 if entry:
-                    counter.update([entry.mark, *([entry.kpi_mark] if entry.kpi_mark else [])])
+                    counter.update([entry.mark, *entry.kpi_marks])
         counts[field.heading] = counter
     return counts
 
@@ -201,6 +201,6 @@ def _measure_rows(measure: Measure, entries: dict[str, ProgressEntry], quarter: 
         texts = (*entry.text, *kpi_lines, *entry.kpi)
         progress_cell = Cell(tuple(para(t) for t in texts) or (para(""),),
                              tables=tuple(figure_table(t, quarter, labels, keep_old_era) for t in entry.tables))
-        marks = (para(entry.mark, size="large"), *((para(entry.kpi_mark, size="large"),) if entry.kpi_mark else ()))
+        marks = tuple(para(m, size="large") for m in (entry.mark, *entry.kpi_marks))
         rows.append((cell(number, align="center"), plan_cell, progress_cell, Cell(marks, align="center")))
     return rows or [(cell(""), Cell((heading,)), cell(""), cell(""))]
