@@ -86,9 +86,10 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def xlsx_rows(path: Path, shown: bool = False) -> list[list[Any]]:
+def xlsx_rows(path: Path, shown: bool = False, collapse: bool = False) -> list[list[Any]]:
     """Cell values row by row; a merged range gives its value to every cell it covers. With
-    ``shown``, every cell as Excel shows it (numbers through their number format)."""
+    ``shown``, every cell as Excel shows it (numbers through their number format); with
+    ``collapse``, a range merged across columns is one cell, as the table it comes from has."""
     wb = openpyxl.load_workbook(path, rich_text=not shown)
     ws = wb.active
     assert ws is not None
@@ -99,6 +100,11 @@ def xlsx_rows(path: Path, shown: bool = False) -> list[list[Any]]:
         for r in range(merged.min_row, merged.max_row + 1):
             for c in range(merged.min_col, merged.max_col + 1):
                 values[r - 1][c - 1] = top
+    if collapse:
+        covered = {(r, c) for m in ws.merged_cells.ranges for r in range(m.min_row, m.max_row + 1)
+                   for c in range(m.min_col + 1, m.max_col + 1)}
+        values = [[v for c, v in enumerate(row, start=1) if (r, c) not in covered]
+                  for r, row in enumerate(values, start=1)]
     return values
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import docx
 import openpyxl
@@ -14,6 +15,7 @@ from reportgen.document import Cell, Column, Document, NumberFormat, Paragraph, 
 from reportgen.writers import WRITERS, WriterOptions
 from reportgen.writers.pdf import footer_css
 from reportgen.writers.shared import excel_number_format
+from tests.extract import pdf_pages, pdf_text
 
 FORMULA_LIKE = ["=SUM(A1:A3)", "+81 54 000", "-1 は誤り", "@home"]
 
@@ -73,3 +75,17 @@ def test_control_characters_never_reach_a_writer_through_data() -> None:
 
 def test_footer_pattern_becomes_page_counters() -> None:
     assert footer_css("{page} / {pages} ページ") == 'counter(page) " / " counter(pages) " ページ"'
+
+
+def test_the_header_repeats_above_rows_almost_a_page_tall_in_pdf(tmp_path: Path) -> None:
+    # Rows from two thirds of a page to a full one: some fit a page only without the header,
+    # which WeasyPrint would then leave out (Kozea/WeasyPrint#2679).
+    rows = tuple(Row((cell(f"行{n}"), Cell(tuple(para(f"{n}-{i} 本文の行") for i in range(n)))))
+                 for n in range(30, 46))
+    pdf = tmp_path / "tall.pdf"
+    pdf.write_bytes(WRITERS["pdf"](small(*rows), WriterOptions()).data)
+    pages = pdf_pages(pdf)
+    assert len(pages) > 5
+    assert all("項目" in page and "値" in page for page in pages)
+    text = pdf_text(pdf)
+    assert all(f"{n}-{n - 1} 本文の行" in text for n in range(30, 46))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 import zipfile
+from fractions import Fraction
 from itertools import accumulate
 from typing import Any
 
@@ -39,22 +40,34 @@ _FORMULA_LIKE = ("=", "+", "-", "@")
 _INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
-def _grid_columns(document: Document) -> int:
-    """Enough sheet columns for every table: the least common multiple of their widths."""
-    counts = {len(b.columns) for b in document.blocks if isinstance(b, Table)} or {1}
-    lcm = math.lcm(*counts)
-    return lcm if lcm <= 24 else max(counts)
+# textRotation 255: characters stacked top to bottom (縦書き), as Excel's 縦書き option writes.
+VERTICAL_TEXT = 255
+# Column edges closer than this share one sheet column edge (no sliver columns).
+EDGE_STEP = Fraction(1, 100)
 
 
-def _spans(table: Table, grid: int) -> list[int]:
-    """How many sheet columns each table column takes, in proportion to its width."""
-    n = len(table.columns)
-    if grid % n == 0:
-        return [grid // n] * n
+def _edges(table: Table) -> list[Fraction]:
+    """Where a table's columns end, as fractions of the page width, on a 1/100 step."""
     total = sum(c.width for c in table.columns)
-    edges = [round(grid * x / total) for x in accumulate(c.width for c in table.columns)]
-    starts = [0, *edges[:-1]]
-    return [max(1, e - s) for s, e in zip(starts, edges, strict=True)]
+    return [Fraction(round(x / total / EDGE_STEP)) * EDGE_STEP for x in accumulate(c.width for c in table.columns)]
+
+
+def _grid_edges(document: Document) -> list[Fraction]:
+    """The sheet columns: every column edge of every table, so each table keeps its own
+    proportions (a 5-column sheet and a 6-column summary above it need not share widths)."""
+    edges = {Fraction(1)} | {e for b in document.blocks if isinstance(b, Table) for e in _edges(b) if e > 0}
+    return sorted(edges)
+
+
+def _spans(table: Table, grid: list[Fraction]) -> list[int]:
+    """How many sheet columns each table column takes."""
+    index = {e: i for i, e in enumerate(grid)}
+    ends = [index[e] if e > 0 else 0 for e in _edges(table)]
+    spans, start = [], -1
+    for end in ends:
+        spans.append(max(1, end - start))
+        start = max(end, start + 1)
+    return spans
 
 
 def _styles(cell: Cell) -> set[tuple[bool, bool]]:
@@ -114,7 +127,8 @@ class _Sheet:
     def __init__(self, ws: Worksheet, document: Document) -> None:
         self.ws = ws
         self.document = document
-        self.grid = _grid_columns(document)
+        self.edges = _grid_edges(document)
+        self.grid = len(self.edges)
         self.row = 1
         self.font = Font(name=office_font(document.fonts.gothic), size=document.fonts.size_pt)
         self.col_widths = self._column_widths()
@@ -125,16 +139,11 @@ class _Sheet:
 
     def _column_widths(self) -> list[float]:
         total = SHEET_WIDTH_CHARS[self.document.page.orientation]
-        widest = next((b for b in self.document.blocks
-                       if isinstance(b, Table) and len(b.columns) == self.grid), None)
-        if widest is None:
-            return [total / self.grid] * self.grid
-        sum_w = sum(c.width for c in widest.columns)
-        return [total * c.width / sum_w for c in widest.columns]
+        return [float(total * (e - s)) for s, e in zip([Fraction(0), *self.edges[:-1]], self.edges, strict=True)]
 
     def put(self, col: int, span: int, value: Any, *, align: str = "left", style: tuple[bool, bool] = (False, False),
             header: bool = False, border: bool = False, number_format: str | None = None,
-            rowspan: int = 1) -> None:
+            rowspan: int = 1, vertical: bool = False) -> None:
         cell = self.ws.cell(row=self.row, column=col)
         cell.value = value
         if isinstance(value, str) and value.startswith(_FORMULA_LIKE):
@@ -145,8 +154,10 @@ class _Sheet:
         cell.font = Font(name=self.font.name, size=self.font.size, bold=bold or header,
                          underline="single" if underline else None)
         cell.alignment = Alignment(
-            horizontal=align, vertical="center" if header or align != "left" else "top",
+            horizontal="center" if vertical else align,
+            vertical="center" if header or vertical or align != "left" else "top",
             wrap_text=True,
+            text_rotation=VERTICAL_TEXT if vertical else 0,
         )
         if number_format:
             cell.number_format = number_format
@@ -189,7 +200,7 @@ class _Sheet:
         self.row += 1
 
     def table(self, block: Table) -> None:
-        spans = _spans(block, self.grid)
+        spans = _spans(block, self.edges)
         starts = [1, *[1 + s for s in accumulate(spans)][:-1]]
         header_rows = len(block.header)
         first = self.row
@@ -205,7 +216,8 @@ class _Sheet:
                     self._join_above(starts[c], span)
                 self.put(starts[c], span, _cell_value(item), align=item.align, border=True,
                          style=_single_style(item),
-                         header=is_header, number_format=number_format, rowspan=item.rowspan)
+                         header=is_header, number_format=number_format, rowspan=item.rowspan,
+                         vertical=item.vertical)
                 width = sum(self.col_widths[starts[c] - 1:starts[c] - 1 + span])
                 lines = _text_lines(item.text, width) if not item.vertical else len(item.text)
                 per_row = math.ceil(lines / item.rowspan)
@@ -236,7 +248,8 @@ def _setup_print(ws: Worksheet, sheet: _Sheet, document: Document) -> None:
     ws.page_margins.left = ws.page_margins.right = ws.page_margins.bottom = margin_in
     ws.page_margins.top = margin_in + (0.3 if document.header_lines else 0)
     if document.header_lines:
-        ws.oddHeader.right.text = "\n".join(document.header_lines)
+        # One line: openpyxl stores a line feed here as _x000a_, which LibreOffice prints as is.
+        ws.oddHeader.right.text = "　".join(document.header_lines)
         ws.oddHeader.right.size = 9
     if document.legend:
         ws.oddHeader.left.text = document.legend
