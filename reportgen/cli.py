@@ -12,8 +12,8 @@ from rich.markup import escape
 from reportgen import __version__
 from reportgen.branches import BRANCHES, NATIONAL, get_branch
 from reportgen.build import DEFAULT_FORMATS, available_kinds, build, documents, load_for
-from reportgen.errors import ReportgenError, UsageError
-from reportgen.load.dataset import DATA_FILES, load_dataset
+from reportgen.errors import DataError, ReportgenError, UsageError
+from reportgen.load.dataset import DATA_FILES, load_dataset, progress_file, quarters
 from reportgen.reports import REPORTS
 from reportgen.wareki import parse_fiscal_year
 from reportgen.writers import WRITERS
@@ -120,8 +120,19 @@ def validate_command(branch: str, year: str, data_root: Path) -> None:
     data = load_dataset(data_root, b, fy)  # every file present, whether a report needs it or not
     # Building the documents in memory also checks the templates against the data.
     present = available_kinds(data_root, b, fy)
-    documents(load_for(data_root, b, fy, present), present)
+    yearly = [k for k in present if not REPORTS[k].quarterly]
+    quarterly = [k for k in present if REPORTS[k].quarterly]
+    documents(load_for(data_root, b, fy, yearly), yearly)
+    problems = []
+    for q in quarters(data.directory) if quarterly else ():
+        try:
+            documents(load_for(data_root, b, fy, quarterly, quarter=q), quarterly)
+        except DataError as exc:  # every quarter's problems together
+            problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)
     files = [f for f in DATA_FILES if (data.directory / f).is_file()]
+    files += [progress_file(q) for q in quarters(data.directory)]
     click.echo(f"{b.name} {fy.label()}: {', '.join(files)} に誤りはありません。"
                f" 作成できる資料: {', '.join(present) or 'なし'}")
 

@@ -31,7 +31,7 @@ from reportgen.model.plan import (
     PlanNote,
     PlanParagraph,
 )
-from reportgen.model.progress import MARK_VARIANTS, MARKS, FigureRow, FigureTable, Progress, ProgressEntry
+from reportgen.model.progress import MARK_VARIANTS, MARKS, NO_MARK, FigureRow, FigureTable, Progress, ProgressEntry
 from reportgen.model.quantity import EXAMPLE, Quantity, QuantityError, parse_quantity
 from reportgen.numbers import round_half_up, yen_to_thousand
 from reportgen.wareki import FiscalYear, parse_fiscal_year
@@ -60,9 +60,14 @@ def progress_file(quarter: int) -> str:
     return f"{PROGRESS_DIR}/Q{quarter}.yaml"
 
 
+def quarters(directory: Path) -> list[int]:
+    """The quarters with a progress file."""
+    return [q for q in (1, 2, 3, 4) if (directory / progress_file(q)).is_file()]
+
+
 def latest_quarter(directory: Path) -> int | None:
     """The last quarter with a progress file: the default sheet to build."""
-    found = [q for q in (1, 2, 3, 4) if (directory / progress_file(q)).is_file()]
+    found = quarters(directory)
     return found[-1] if found else None
 
 
@@ -342,12 +347,16 @@ def _budget(source: Source, plan: Plan | None, problems: list[Problem]) -> Budge
     return Budget(parsed.unit, tuple(sections))
 
 
-def _mark(text: str | None, loc: Loc, source: Source, problems: list[Problem]) -> str | None:
+def _mark(text: str | None, loc: Loc, source: Source, problems: list[Problem], *,
+          blank_allowed: bool = False) -> str | None:
     if text is None:
         return None
+    if blank_allowed and text.strip() == NO_MARK:
+        return ""
     mark = MARK_VARIANTS.get(text.strip(), text.strip())
     if mark not in MARKS:
-        problems.append(source.problem(loc, f"実施状況の記号「{text}」は使えません。", "◎, ○, △, × or －"))
+        problems.append(source.problem(loc, f"実施状況の記号「{text}」は使えません。",
+                                       "◎, ○, △, × or －" + (f", or {NO_MARK} for no mark" if blank_allowed else "")))
     return mark
 
 
@@ -377,6 +386,12 @@ def _figure_table(t: FigureTableIn, fy: FiscalYear, quarter: int, loc: Loc, sour
                                            "label: text with previous_label: text"))
         previous = [row.previous] if isinstance(row.previous, str) else list(row.previous or [])
         if not t.quarterly:
+            columns = 1 if t.comparison else len(t.columns)
+            # Short rows are padded with blank cells; a table without columns has no header.
+            if len(row.values) > columns and (t.comparison or t.columns):
+                problems.append(source.problem((*rloc, "values"), f"値が {len(row.values)} 個あります。",
+                                               f"{columns}, one per column"
+                                               f"{'' if t.comparison else ' (' + ' / '.join(t.columns) + ')'}"))
             if previous and len(previous) != len(row.values):
                 problems.append(source.problem((*rloc, "previous"),
                                                f"前年同期の数が {len(previous)} です。",
@@ -453,7 +468,7 @@ def _progress(source: Source, fy: FiscalYear, quarter: int, plan: Plan | None,
         if plan is not None and e.item not in items:
             problems.append(source.problem((*loc, "item"), f"取組「{e.item}」は計画にありません。",
                                            "the id of a paragraph (取組) in plan.yaml"))
-        mark = _mark(e.mark, (*loc, "mark"), source, problems)
+        mark = _mark(e.mark, (*loc, "mark"), source, problems, blank_allowed=True)
         kpi_given = [e.kpi_mark] if isinstance(e.kpi_mark, str) else list(e.kpi_mark or [])
         kpi_marks = tuple(_mark(m, (*loc, "kpi_mark", *((k,) if not isinstance(e.kpi_mark, str) else ())),
                                 source, problems) or "" for k, m in enumerate(kpi_given))

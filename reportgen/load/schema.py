@@ -174,7 +174,7 @@ EXPECTED: dict[str, str] = {
     "field": "the id of a 分野 in plan.yaml",
     "measure": "the id of a 施策 in plan.yaml",
     "item": "the id of a 取組 (a paragraph with an id) in plan.yaml",
-    "mark": "◎, ○, △, × or －",
+    "mark": "◎, ○, △, × or －, or 空欄 where the sheet prints no mark",
     "kpi_mark": "◎, ○, △, × or －",
     "quarter": "1, 2, 3 or 4",
     "through": "a month from 1 to 12, such as 11 for 令和2年4月～11月",

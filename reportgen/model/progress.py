@@ -15,6 +15,9 @@ MARKS: dict[str, str] = {
     "×": "未実施",
     "－": "未到来・対象外",
 }
+# Written where a sheet deliberately prints no mark (a 取組 not assessed this quarter); an
+# entry without `mark` is still an error, so a forgotten mark is caught.
+NO_MARK = "空欄"
 # Look-alike characters people type for the same marks.
 MARK_VARIANTS = {"〇": "○", "◯": "○", "✕": "×", "x": "×", "X": "×", "ー": "－", "-": "－", "―": "－", "—": "－",
                  "─": "－"}

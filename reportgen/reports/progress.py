@@ -10,7 +10,21 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from reportgen.document import Block, Cell, Column, Document, Heading, PageBreak, Paragraph, Row, Run, Table, cell, para
+from reportgen.document import (
+    Block,
+    Cell,
+    Column,
+    Document,
+    Heading,
+    NumberFormat,
+    PageBreak,
+    Paragraph,
+    Row,
+    Run,
+    Table,
+    cell,
+    para,
+)
 from reportgen.load.dataset import DataSet
 from reportgen.model.plan import Measure, PlanField
 from reportgen.model.progress import MARKS, FigureRow, FigureTable, Progress, ProgressEntry
@@ -22,6 +36,7 @@ from reportgen.templating import Template
 from reportgen.wareki import FiscalYear, Quarter, month_range
 
 KIND = "progress"
+COUNT = NumberFormat(0)  # a count of marks
 KPI_MARK = "■"  # a plan line that states a KPI
 QUARTER_COLUMNS = ("４～６月", "７～９月", "１０～１２月", "１～３月")
 
@@ -96,15 +111,21 @@ def figure_table(table: FigureTable, quarter: Quarter, labels: dict[str, str], k
                              value_cell(previous), cell(_comparison_ratio(value, previous), align="right"))))
         widths = (1.6, 1.2, 1.2, 0.9)
     else:
-        header = (corner, *table.columns)
+        width = len(table.columns) or max(len(r.values) for r in table.rows)
+        header = (corner, *table.columns) if table.columns or corner else ()
         body = []
         for row in table.rows:
             cells = [_figure_cell(v, row.previous[i] if i < len(row.previous) else None)
                      for i, v in enumerate(row.values)]
+            cells += [cell("") for _ in range(width - len(cells))]
             body.append(Row((_row_label(row, quarter, keep_old_era, with_previous=bool(row.previous)), *cells)))
-        widths = (1.6, *([1.0] * len(table.columns)))
-    return Table(tuple(Column(w) for w in widths),
-                 (Row(tuple(cell(h, align="center") for h in header)),), tuple(body), label="figure")
+        widths = (1.6, *([1.0] * width))
+        if not table.columns and corner:  # a title over a table without columns spans it
+            return Table(tuple(Column(w) for w in widths),
+                         (Row((Cell((para(corner),), align="center", colspan=len(widths)),)),),
+                         tuple(body), label="figure")
+    head = (Row(tuple(cell(h, align="center") for h in header)),) if header else ()
+    return Table(tuple(Column(w) for w in widths), head, tuple(body), label="figure")
 
 
 def mark_counts(progress: Progress, fields: tuple[PlanField, ...]) -> dict[str, Counter[str]]:
@@ -117,7 +138,7 @@ def mark_counts(progress: Progress, fields: tuple[PlanField, ...]) -> dict[str, 
             for p in m.paragraphs:
                 entry = entries.get(p.id or "")
                 if entry:
-                    counter.update([entry.mark, *entry.kpi_marks])
+                    counter.update(m for m in (entry.mark, *entry.kpi_marks) if m)
         counts[field.heading] = counter
     return counts
 
@@ -127,7 +148,8 @@ def _summary(progress: Progress, fields: tuple[PlanField, ...], labels: dict[str
     total: Counter[str] = Counter()
     for c in counts.values():
         total.update(c)
-    rows = [Row((cell(name), *(Cell((para(str(c[m])),), align="center", number=Decimal(c[m]))
+    rows = [Row((cell(name), *(Cell((para(str(c[m])),), align="center", number=Decimal(c[m]),
+                                    number_format=COUNT)
                                for m in MARKS)))
             for name, c in (*counts.items(), (labels["all"], total))]
     header = Row((cell(labels["field"], align="center"), *(cell(m, align="center") for m in MARKS)))
@@ -160,12 +182,13 @@ def build(data: DataSet, template: Template) -> Document:
                        for k in ("field", "item", "plan", "progress", "mark")))
     body: list[Row] = []
     for field in plan.fields:
-        first = True
         for measure in field.measures:
-            for row_cells in _measure_rows(measure, entries, quarter, labels, data.meta.keep_heisei31):
-                label = Cell((para(field.heading if first else ""),), vertical=first, joined=not first)
+            # The 分野 is printed again beside each 施策, so that nearly every page shows it, as
+            # the handout (one table per page) does; the rows below it join it without a rule.
+            for i, row_cells in enumerate(_measure_rows(measure, entries, quarter, labels,
+                                                        data.meta.keep_heisei31)):
+                label = Cell((para(field.heading if i == 0 else ""),), vertical=i == 0, joined=i > 0)
                 body.append(Row((label, *row_cells)))
-                first = False
     blocks.append(Table(tuple(Column(float(w)) for w in template.raw("widths")), (header,), tuple(body),
                         label="progress"))
     return Document(
