@@ -6,7 +6,7 @@ that has to be written goes to a private temporary folder, removed at the end).
 
 What is measured, and how:
 
-* Every (report kind, format) pair of ``reportgen.reports.REPORTS`` x (docx, xlsx, pdf) is
+* Every (report kind, format) pair of the kinds the data set allows x (docx, xlsx, pdf) is
   measured in N fresh Python processes (N = ``--repeat``, default 3): this script runs
   itself with a hidden ``--child`` flag, one process after the other, never in parallel.
   Each child imports reportgen, loads and validates the data set (``build.load_for``),
@@ -245,19 +245,18 @@ def median(values: Sequence[float]) -> float:
 
 def benchmark(args: argparse.Namespace) -> None:
     from reportgen.branches import get_branch
-    from reportgen.build import documents, load_for
+    from reportgen.build import available_kinds, documents, load_for
     from reportgen.errors import ReportgenError
-    from reportgen.reports import REPORTS
     from reportgen.wareki import parse_fiscal_year
     from reportgen.writers import WRITERS, WriterOptions
 
     try:
         branch: Branch = get_branch(args.branch)
         fy: FiscalYear = parse_fiscal_year(args.year)
-        data = load_for(args.data, branch, fy, list(REPORTS))  # fail early on bad data
+        kinds = available_kinds(args.data, branch, fy)
+        data = load_for(args.data, branch, fy, kinds)  # fail early on bad data
     except ReportgenError as exc:
         raise SystemExit(f"benchmark: {exc.render()}") from exc
-    kinds = list(REPORTS)
     n = args.repeat
 
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as tmp_name:

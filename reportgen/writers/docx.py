@@ -213,26 +213,33 @@ def _table(container: Any, table: Table, width_mm: float, base_size: float, styl
     total = sum(c.width for c in table.columns)
     widths_mm = [width_mm * c.width / total for c in table.columns]
     widths = [Mm(w) for w in widths_mm]
+    # The cells of the table before any merge, read once: python-docx's Table.cell() walks
+    # the whole table on every call, which made a 30-page sheet take seconds. A merge only
+    # removes cells inside the merged range, which the grid marks None and never visits.
+    unmerged = [[_Cell(tc, t) for tc in tr.tc_lst] for tr in t._tbl.tr_lst]
     for r, row in enumerate(t.rows):
         _row_properties(row, header=r < len(table.header))
         for c, width in enumerate(widths):
-            row.cells[c].width = width
+            unmerged[r][c].width = width
     for col, width in zip(t.columns, widths, strict=True):
         col.width = width
     for r, cells in enumerate(grid):
         for c, item in enumerate(cells):
             if item is None:
                 continue
-            target = t.cell(r, c)
+            target = unmerged[r][c]
             if item.rowspan > 1 or item.colspan > 1:
-                target = target.merge(t.cell(r + item.rowspan - 1, c + item.colspan - 1))
+                target = target.merge(unmerged[r + item.rowspan - 1][c + item.colspan - 1])
             _fill_cell(target, item, r < len(table.header), base_size,
                        sum(widths_mm[c:c + item.colspan]))
-    for r, cells in enumerate(grid):
-        for c, item in enumerate(cells):
-            if item is not None and item.joined and r > 0:
-                _no_rule(t.cell(r, c), "top")
-                _no_rule(t.cell(r - 1, c), "bottom")
+    joined = [(r, c) for r, cells in enumerate(grid) for c, item in enumerate(cells)
+              if item is not None and item.joined and r > 0]
+    if joined:
+        merged = t._cells  # once, after the merges: a spanned position gives its merged cell
+        n = len(table.columns)
+        for r, c in joined:
+            _no_rule(merged[r * n + c], "top")
+            _no_rule(merged[(r - 1) * n + c], "bottom")
 
 
 def write(document: Document, options: WriterOptions) -> Rendered:
