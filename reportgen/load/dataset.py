@@ -31,7 +31,16 @@ from reportgen.model.plan import (
     PlanNote,
     PlanParagraph,
 )
-from reportgen.model.progress import MARK_VARIANTS, MARKS, NO_MARK, FigureRow, FigureTable, Progress, ProgressEntry
+from reportgen.model.progress import (
+    MARK_VARIANTS,
+    MARKS,
+    NO_MARK,
+    FigureRow,
+    FigureTable,
+    Progress,
+    ProgressEntry,
+    period_months,
+)
 from reportgen.model.quantity import EXAMPLE, Quantity, QuantityError, parse_quantity
 from reportgen.numbers import round_half_up, yen_to_thousand
 from reportgen.wareki import FiscalYear, parse_fiscal_year
@@ -442,11 +451,10 @@ def _through(month: int | None, period: str | None, fy: FiscalYear, quarter: int
     """``through`` must fall inside the period the row names, up to the quarter's last month."""
     if month is None:
         return
-    q = fy.quarter(quarter)
-    first = fy.month(4) if period == "cumulative" else q.first_month
-    if period is None or not first <= fy.month(month) <= q.last_month:
+    first, last = period_months(period, fy, quarter)
+    if period is None or not first <= fy.month(month) <= last:
         problems.append(source.problem(loc, f"{month}月は第{quarter}四半期までの期間に入りません。",
-                                       f"a month from {first[1]} to {q.last_month[1]}, on a row with period"))
+                                       f"a month from {first[1]} to {last[1]}, on a row with period"))
 
 
 def _progress(source: Source, fy: FiscalYear, quarter: int, plan: Plan | None,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from reportgen.model.quantity import Quantity
+from reportgen.wareki import FiscalYear
 
 # The status marks and their legend, in the order the handouts print them.
 MARKS: dict[str, str] = {
@@ -23,6 +24,14 @@ MARK_VARIANTS = {"〇": "○", "◯": "○", "✕": "×", "x": "×", "X": "×", 
                  "─": "－"}
 
 Figure = Quantity | str
+Month = tuple[int, int]  # (year, month)
+
+
+def period_months(period: str | None, fy: FiscalYear, quarter: int) -> tuple[Month, Month]:
+    """First and last month of a period row in ``fy``, up to ``quarter``: cumulative from
+    April, quarter from the quarter's first month; both to the quarter's last month."""
+    q = fy.quarter(quarter)
+    return (fy.month(4) if period == "cumulative" else q.first_month), q.last_month
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportgen.document import Column, PageSetup, Paragraph, Run
+from reportgen.document import Block, Column, Document, PageSetup, Paragraph, Run
 from reportgen.load.dataset import DataSet
 from reportgen.templating import Template
 
@@ -41,6 +41,24 @@ def header_lines(data: DataSet, template: Template) -> tuple[str, ...]:
         if meta.council.date:
             lines.append(template.text("header", "date", **context(data), date=meta.council.date))
     return tuple(lines)
+
+
+def document(kind: str, data: DataSet, template: Template, ctx: dict[str, Any], title: str,
+             blocks: list[Block], *, legend: str | None = None, quarter: int | None = None) -> Document:
+    """The frame every report shares: page setup, page header, sheet name and metadata."""
+    metadata = (("branch", data.meta.branch.slug), ("fiscal_year", data.meta.fiscal_year.short),
+                *((("quarter", str(quarter)),) if quarter is not None else ()))
+    return Document(
+        kind=kind,
+        title=title,
+        blocks=tuple(blocks),
+        page=page_setup(template),
+        header_lines=header_lines(data, template),
+        legend=legend,
+        sheet_name=template.text("sheet_name", **ctx),
+        metadata=metadata,
+        quarter=quarter,
+    )
 
 
 def page_setup(template: Template) -> PageSetup:

@@ -16,7 +16,7 @@ from reportgen.document import (
 )
 from reportgen.load.dataset import DataSet
 from reportgen.model.kpi import KpiResults, KpiSection
-from reportgen.reports.common import columns, context, header_lines, numbered, page_setup, point
+from reportgen.reports.common import columns, context, document, numbered, point
 from reportgen.reports.kpi_common import kpi_cell, statement_text
 from reportgen.templating import Template
 
@@ -32,15 +32,7 @@ def build(data: DataSet, template: Template) -> Document:
         if index:
             blocks.append(PageBreak())
         blocks.extend(_section(section, results, template, ctx))
-    return Document(
-        kind=KIND,
-        title=template.text("title", **ctx),
-        blocks=tuple(blocks),
-        page=page_setup(template),
-        header_lines=header_lines(data, template),
-        sheet_name=template.text("sheet_name", **ctx),
-        metadata=(("branch", data.meta.branch.slug), ("fiscal_year", data.meta.fiscal_year.short)),
-    )
+    return document(KIND, data, template, ctx, template.text("title", **ctx), blocks)
 
 
 def _section(

@@ -13,7 +13,7 @@ from reportgen.document import Block, Cell, Document, Heading, Row, Table, para
 from reportgen.grading import count_line, grade
 from reportgen.load.dataset import DataSet
 from reportgen.model.kpi import Kpi, KpiResults
-from reportgen.reports.common import columns, context, header_lines, numbered, page_setup
+from reportgen.reports.common import columns, context, document, numbered
 from reportgen.reports.kpi_common import kpi_cell, statement_text
 from reportgen.templating import Template
 
@@ -56,12 +56,4 @@ def build(data: DataSet, template: Template) -> Document:
         para(template.text("count_line", **ctx, counts=count_line(grades, results.grading)),
              align="right"),
     ]
-    return Document(
-        kind=KIND,
-        title=title,
-        blocks=tuple(blocks),
-        page=page_setup(template),
-        header_lines=header_lines(data, template),
-        sheet_name=template.text("sheet_name", **ctx),
-        metadata=(("branch", data.meta.branch.slug), ("fiscal_year", data.meta.fiscal_year.short)),
-    )
+    return document(KIND, data, template, ctx, title, blocks)

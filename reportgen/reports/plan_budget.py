@@ -12,7 +12,7 @@ from reportgen.document import Block, Cell, Column, Document, Heading, NumberFor
 from reportgen.load.dataset import DataSet
 from reportgen.model.plan import Budget, BudgetItem, Measure, PlanField
 from reportgen.numbers import format_number
-from reportgen.reports.common import context, header_lines, page_setup
+from reportgen.reports.common import context, document
 from reportgen.reports.plan_pairs import pair_plans
 from reportgen.templating import Template
 
@@ -113,12 +113,4 @@ def build(data: DataSet, template: Template) -> Document:
         Table(tuple(Column(float(w)) for w in template.raw("widths")), header, tuple(body), label="plan-budget"),
         para(template.text("labels", "unit_note", **ctx), align="right", size="small"),
     ]
-    return Document(
-        kind=KIND,
-        title=title,
-        blocks=tuple(blocks),
-        page=page_setup(template),
-        header_lines=header_lines(data, template),
-        sheet_name=template.text("sheet_name", **ctx),
-        metadata=(("branch", data.meta.branch.slug), ("fiscal_year", data.meta.fiscal_year.short)),
-    )
+    return document(KIND, data, template, ctx, title, blocks)

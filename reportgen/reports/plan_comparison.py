@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from reportgen.document import Block, Cell, Column, Document, Heading, Paragraph, Row, Run, Table, para
 from reportgen.load.dataset import DataSet
 from reportgen.model.plan import Measure, Plan
-from reportgen.reports.common import context, header_lines, page_setup
+from reportgen.reports.common import context, document
 from reportgen.reports.plan_pairs import pair_plans
 from reportgen.templating import Template
 from reportgen.textdiff import Marked, mark_paragraphs, unchanged
@@ -104,12 +104,4 @@ def build(data: DataSet, template: Template) -> Document:
                             [n_note.title, *n_note.paragraphs] if n_note else [], mark)
             notes_rows.append(Row((Cell(_paragraphs(n, {0})), Cell(_paragraphs(o, {0})))))
         blocks.append(Table((Column(1), Column(1)), (Row(header.cells[1:]),), tuple(notes_rows), label="notes"))
-    return Document(
-        kind=KIND,
-        title=template.text("title", **ctx),
-        blocks=tuple(blocks),
-        page=page_setup(template),
-        header_lines=header_lines(data, template),
-        sheet_name=template.text("sheet_name", **ctx),
-        metadata=(("branch", data.meta.branch.slug), ("fiscal_year", data.meta.fiscal_year.short)),
-    )
+    return document(KIND, data, template, ctx, template.text("title", **ctx), blocks)

@@ -27,10 +27,10 @@ from reportgen.document import (
 )
 from reportgen.load.dataset import DataSet
 from reportgen.model.plan import Measure, PlanField
-from reportgen.model.progress import MARKS, FigureRow, FigureTable, Progress, ProgressEntry
+from reportgen.model.progress import MARKS, FigureRow, FigureTable, Progress, ProgressEntry, period_months
 from reportgen.model.quantity import Quantity
 from reportgen.numbers import format_percent, round_half_up
-from reportgen.reports.common import CIRCLED, context, header_lines, page_setup
+from reportgen.reports.common import CIRCLED, context, document
 from reportgen.reports.kpi_common import value_cell
 from reportgen.templating import Template
 from reportgen.wareki import FiscalYear, Quarter, month_range
@@ -44,10 +44,8 @@ QUARTER_COLUMNS = ("４～６月", "７～９月", "１０～１２月", "１～
 def period_label(row: FigureRow, quarter: Quarter, fy: FiscalYear, keep_old_era: bool) -> str:
     """cumulative → 令和2年4月～12月; quarter → 令和2年10月～12月 (for ``fy``'s months, so the
     前年同期 of the same row reads 平成31年4月～12月); ``through`` ends the range earlier."""
-    q = fy.quarter(quarter.number)
-    first = fy.month(4) if row.period == "cumulative" else q.first_month
-    last = fy.month(row.through) if row.through else q.last_month
-    return month_range(first, last, keep_old_era=keep_old_era)
+    first, last = period_months(row.period, fy, quarter.number)
+    return month_range(first, fy.month(row.through) if row.through else last, keep_old_era=keep_old_era)
 
 
 def _figure_cell(value: object, previous: object = None) -> Cell:
@@ -191,18 +189,8 @@ def build(data: DataSet, template: Template) -> Document:
                 body.append(Row((label, *row_cells)))
     blocks.append(Table(tuple(Column(float(w)) for w in template.raw("widths")), (header,), tuple(body),
                         label="progress"))
-    return Document(
-        kind=KIND,
-        title=title,
-        blocks=tuple(blocks),
-        page=page_setup(template),
-        header_lines=header_lines(data, template),
-        legend=template.text("legend", **ctx),
-        sheet_name=template.text("sheet_name", **ctx),
-        metadata=(("branch", data.meta.branch.slug), ("fiscal_year", data.meta.fiscal_year.short),
-                  ("quarter", str(progress.quarter))),
-        quarter=progress.quarter,
-    )
+    return document(KIND, data, template, ctx, title, blocks, legend=template.text("legend", **ctx),
+                    quarter=progress.quarter)
 
 
 def _measure_rows(measure: Measure, entries: dict[str, ProgressEntry], quarter: Quarter,
