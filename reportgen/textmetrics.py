@@ -1,0 +1,114 @@
+"""How much room a text takes in a font: widths and wrapped line counts from real metrics.
+
+The DOCX and XLSX writers must decide things that only a renderer knows: whether a table
+row fits on a page (Word cuts a ``cantSplit`` row that does not), and how tall a sheet row
+must be for its wrapped text (Excel clips a row that is too low and refuses one above
+409.5 pt). Guessing "two units per CJK character" was off by a factor of two to three; the
+advance widths of the installed font (read once with fontTools) are what the clients use.
+
+Line breaking is approximated the way the clients do it for Japanese: a line may break
+after any CJK character; Latin words and figures are kept whole when they fit a line.
+Callers add their own safety margin: clients differ by a few percent in line spacing and
+in where kinsoku moves a character.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+# When no font file can be found, CJK is one em and everything else half an em: the
+# proportions of a Japanese gothic, so estimates stay usable (and a little generous).
+_FALLBACK_WIDE = 1.0
+_FALLBACK_NARROW = 0.5
+# A run of characters that is kept on one line when it fits: Latin words, figures with
+# their separators and unit signs (1,234.5％ must not wrap inside the number).
+_UNBREAKABLE = re.compile(r"[0-9A-Za-z.,%％()\-+/:'’&]+|.", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class FontMetrics:
+    """Advance widths in em of one font's characters (missing ones estimated by width class)."""
+
+    advances: dict[int, float]
+
+    def em(self, ch: str) -> float:
+        code = ord(ch)
+        if code in self.advances:
+            return self.advances[code]
+        return _FALLBACK_WIDE if _is_wide(ch) else _FALLBACK_NARROW
+
+    def width_em(self, text: str) -> float:
+        return sum(self.em(ch) for ch in text)
+
+
+def _is_wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in ("W", "F", "A")
+
+
+def font_file(family: str) -> Path | None:
+    """The file fontconfig picks for ``family``, or None when it has no such family."""
+    if shutil.which("fc-match") is None:
+        return None
+    try:
+        result = subprocess.run(
+            ["fc-match", "-f", "%{family}\n%{file}", family], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    names, _, file = result.stdout.partition("\n")
+    # fc-match always answers with some font; only an exact family match is this font.
+    if family.lower() not in (n.strip().lower() for n in names.split(",")) or not file:
+        return None
+    return Path(file)
+
+
+@functools.cache
+def metrics(family: str) -> FontMetrics:
+    """Metrics of an installed family, read once per process."""
+    path = font_file(family)
+    if path is None:
+        return FontMetrics({})
+    from fontTools.ttLib import TTFont  # only when measuring: not on the CLI's start path
+
+    font = TTFont(str(path), lazy=True, fontNumber=0)
+    upm = font["head"].unitsPerEm
+    hmtx = font["hmtx"].metrics
+    cmap = font.getBestCmap() or {}
+    return FontMetrics({code: hmtx[glyph][0] / upm for code, glyph in cmap.items() if glyph in hmtx})
+
+
+def width_pt(text: str, family: str, size_pt: float) -> float:
+    return metrics(family).width_em(text) * size_pt
+
+
+def wrapped_lines(text: str, width_pt: float, family: str, size_pt: float) -> int:
+    """Lines ``text`` takes when wrapped at ``width_pt`` (explicit line feeds included)."""
+    font = metrics(family)
+    limit = max(width_pt / size_pt, 1.0)  # line width in em
+    total = 0
+    for line in text.split("\n"):
+        lines, used = 1, 0.0
+        for token in _UNBREAKABLE.findall(line):
+            w = font.width_em(token)
+            if used + w <= limit:
+                used += w
+                continue
+            if w <= limit:  # the token starts the next line
+                lines += 1
+                used = w
+                continue
+            for ch in token:  # longer than a line: breaks anywhere, as the clients do
+                cw = font.em(ch)
+                if used + cw > limit and used > 0:
+                    lines += 1
+                    used = 0.0
+                used += cw
+        total += lines
+    return total
