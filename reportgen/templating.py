@@ -51,6 +51,26 @@ class Template:
             raise TemplateError(path, line, f"{format_loc(loc)}: 「{value}」は true か false で書いてください。")
         return value == "true"
 
+    def choice(self, loc: tuple[str | int, ...], options: tuple[str, ...]) -> str:
+        """A setting that takes one of ``options``."""
+        value = self.raw(*loc)
+        if not isinstance(value, str) or value not in options:
+            self._refuse(loc, value, options)
+        return str(value)
+
+    def choices(self, loc: tuple[str | int, ...], options: tuple[str, ...]) -> tuple[str, ...]:
+        """A setting that lists some of ``options``."""
+        values = self.raw(*loc)
+        if not isinstance(values, list):
+            path, line = self._origin(loc)
+            raise TemplateError(path, line, f"{format_loc(loc)}: {' / '.join(options)} の一覧で書いてください。")
+        return tuple(self.choice((*loc, i), options) for i in range(len(values)))
+
+    def _refuse(self, loc: tuple[str | int, ...], value: Any, options: tuple[str, ...]) -> None:
+        path, line = self._origin(loc)
+        raise TemplateError(path, line, f"{format_loc(loc)}: 「{value}」は使えない値です。"
+                                        f"{' / '.join(options)} のどれかを書いてください。")
+
     def text(self, *loc: str | int, **context: Any) -> str:
         """Render the string at ``loc`` with ``context``."""
         source = self.raw(*loc)
