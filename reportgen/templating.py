@@ -62,14 +62,16 @@ class Template:
         """A setting that lists some of ``options``."""
         values = self.raw(*loc)
         if not isinstance(values, list):
-            path, line = self._origin(loc)
-            raise TemplateError(path, line, f"{format_loc(loc)}: {' / '.join(options)} の一覧で書いてください。")
+            raise self.error(loc, f"{' / '.join(options)} の一覧で書いてください。")
         return tuple(self.choice((*loc, i), options) for i in range(len(values)))
 
     def _refuse(self, loc: tuple[str | int, ...], value: Any, options: tuple[str, ...]) -> None:
+        raise self.error(loc, f"「{value}」は使えない値です。{' / '.join(options)} のどれかを書いてください。")
+
+    def error(self, loc: tuple[str | int, ...], message: str) -> TemplateError:
+        """A mistake in the setting at ``loc``, with the file and line it came from."""
         path, line = self._origin(loc)
-        raise TemplateError(path, line, f"{format_loc(loc)}: 「{value}」は使えない値です。"
-                                        f"{' / '.join(options)} のどれかを書いてください。")
+        return TemplateError(path, line, f"{format_loc(loc)}: {message}")
 
     def text(self, *loc: str | int, **context: Any) -> str:
         """Render the string at ``loc`` with ``context``."""

@@ -17,9 +17,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from reportgen.document import Block, Cell, Column, Document, Heading, Paragraph, Row, Run, Table, para
-from reportgen.errors import TemplateError
 from reportgen.load.dataset import DataSet
-from reportgen.load.yaml_source import format_loc
 from reportgen.model.plan import Measure, Plan
 from reportgen.reports.common import context, document
 from reportgen.reports.plan_pairs import FieldGroup, Pair, pair_plans
@@ -63,12 +61,12 @@ def read_style(template: Template) -> Style:
     patterns = []
     raw = template.raw(*marks, "unmarked")
     if not isinstance(raw, list):
-        raise _error(template, (*marks, "unmarked"), "正規表現の一覧で書いてください。")
+        raise template.error((*marks, "unmarked"), "正規表現の一覧で書いてください。")
     for i, source in enumerate(raw):
         try:
             patterns.append(re.compile(str(source)))
         except re.error as exc:
-            raise _error(template, (*marks, "unmarked", i), f"正規表現「{source}」が読めません: {exc}") from None
+            raise template.error((*marks, "unmarked", i), f"正規表現「{source}」が読めません: {exc}") from None
     return Style(
         mark=template.flag("mark_changes"),
         side=template.choice((*marks, "side"), SIDES),
@@ -80,11 +78,6 @@ def read_style(template: Template) -> Style:
         omit_unchanged=template.flag("omit_unchanged"),
         summary=template.flag("summary", "show"),
     )
-
-
-def _error(template: Template, loc: tuple[str | int, ...], message: str) -> TemplateError:
-    path, line = template._origin(loc)
-    return TemplateError(path, line, f"{format_loc(loc)}: {message}")
 
 
 # --- marking ---------------------------------------------------------------------------------
