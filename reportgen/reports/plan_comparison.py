@@ -58,6 +58,9 @@ class Style:
 
 def read_style(template: Template) -> Style:
     marks = ("marks",)
+    template.known_keys(marks, ("side", "style", "sections", "unmarked", "renumbered_heading_whole"))
+    template.known_keys(("remarks",), ("show", "width", "kinds"))
+    template.known_keys(("summary",), ("show", "heading", "none", "widths", "columns", "kinds"))
     patterns = []
     raw = template.raw(*marks, "unmarked")
     if not isinstance(raw, list):
@@ -262,10 +265,10 @@ def build(data: DataSet, template: Template) -> Document:
     new, old = data.plan, data.previous.plan
     ctx = context(data)
     style = read_style(template)
-    widths = [float(w) for w in template.raw("widths")]
+    widths = template.numbers("widths")
     headings = [template.text("columns", key, **ctx) for key in ("field", "new", "old")]
     if style.remarks:
-        widths.append(float(template.raw("remarks", "width")))
+        widths.append(template.number("remarks", "width"))
         headings.append(template.text("columns", "remarks", **ctx))
     header = Row(tuple(Cell((para(h, bold=True),), align="center") for h in headings))
     omitted = template.text("omitted", **ctx)
@@ -355,6 +358,6 @@ def _summary(changes: list[Change], template: Template, ctx: dict[str, object]) 
         rows.append(Row((Cell((para(template.text("summary", "none", **ctx)),), colspan=4),)))
     header = Row(tuple(Cell((para(template.text("summary", "columns", key, **ctx), bold=True),), align="center")
                        for key in ("kind", "new", "old", "id")))
-    widths = template.raw("summary", "widths")
+    widths = template.numbers("summary", "widths")
     return [Heading(2, template.text("summary", "heading", **ctx)),
-            Table(tuple(Column(float(w)) for w in widths), (header,), tuple(rows), label="summary")]
+            Table(tuple(Column(w) for w in widths), (header,), tuple(rows), label="summary")]
