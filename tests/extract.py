@@ -204,7 +204,7 @@ def _underlined(c: dict[str, Any], rules: list[dict[str, Any]]) -> bool:
                for s in rules)
 
 
-def pdf_marked_cells(path: Path, heading: str, stop: str) -> list[list[Marked]]:
+def pdf_marked_cells(path: Path, heading: str, stop: str | None = None) -> list[list[Marked]]:
     """Cells of the column headed ``heading`` on every page (the header repeats), until the
     line ``stop``: each cell one paragraph of its characters, underlined or not (a rule drawn
     under the glyph). Cells are told apart by the table's horizontal rules."""
@@ -212,7 +212,7 @@ def pdf_marked_cells(path: Path, heading: str, stop: str) -> list[list[Marked]]:
     with pdfplumber.open(path) as pdf:
         for page in pdf.pages:
             lines = page.extract_text_lines()
-            limit = next((ln["top"] for ln in lines if norm(ln["text"]) == norm(stop)), page.height)
+            limit = next((ln["top"] for ln in lines if stop and norm(ln["text"]) == norm(stop)), page.height)
             head = next((ln for ln in lines if norm(heading) in norm(ln["text"])), None)
             if head is not None and head["top"] < limit:
                 start = norm(head["text"]).index(norm(heading))

@@ -26,7 +26,15 @@ from reportgen.build import load_for
 from reportgen.model.plan import Plan
 from reportgen.wareki import parse_fiscal_year
 from tests.conftest import DATA, invoke
-from tests.extract import Marked, docx_marked_cells, docx_tables, pdf_marked_cells, xlsx_marked_cells
+from tests.extract import (
+    Marked,
+    docx_marked_cells,
+    docx_tables,
+    norm,
+    pdf_marked_cells,
+    xlsx_marked_cells,
+    xlsx_text,
+)
 from tests.plan_fixtures import write_plans
 from tests.seed_marks import Score, score
 
@@ -111,7 +119,7 @@ def test_the_notes_and_the_summary_carry_no_marks_in_xlsx(seed_style: Path) -> N
 def test_the_notes_and_the_summary_carry_no_marks_in_pdf(seed_style: Path) -> None:
     import pdfplumber
 
-    from tests.extract import _underline_rules, norm
+    from tests.extract import _underline_rules
 
     with pdfplumber.open(seed_style / "plan-comparison.pdf") as pdf:
         pages = [p for p in pdf.pages]
@@ -120,6 +128,12 @@ def test_the_notes_and_the_summary_carry_no_marks_in_pdf(seed_style: Path) -> No
         assert first > 10
         assert any(_underline_rules(p) for p in pages[:first])
         assert not any(_underline_rules(p) for p in pages[first:])
+
+
+def pdf_column(path: Path, heading: str, stop: str | None = None) -> str:
+    """The text of one PDF table column, cell after cell (a narrow column's lines are not
+    interleaved with its neighbours', as pdftotext's layout does)."""
+    return "".join(norm(t) for cell in pdf_marked_cells(path, heading, stop) for p in cell for t, _ in p)
 
 
 def plan(year: str) -> Plan:
@@ -156,6 +170,10 @@ def test_the_summary_lists_every_measure_added_removed_renamed_and_merged(seed_s
     absorbed = {a for f in plan("R5").fields for m in f.measures for a in m.absorbs}
     assert absorbed <= listed["統合"]
     assert "移動" in listed
+    ids = set().union(*expected.values())
+    pdf_ids = pdf_column(seed_style / "plan-comparison.pdf", "施策ID")
+    for text in (xlsx_text(seed_style / "plan-comparison.xlsx"), pdf_ids):
+        assert all(i in text for i in ids), text
 
 
 LEGAL = """\
@@ -219,6 +237,12 @@ def test_the_remarks_column_names_every_added_removed_renamed_and_merged_measure
             assert old[a].heading in remarks
     kinds = "\n".join(r[3] for r in rows)
     assert "（変更）" in kinds and "（追加）" in kinds and "（削除）" in kinds
+    # The same remarks in the sheet and the PDF.
+    texts = (norm(xlsx_text(legal / "plan-comparison.xlsx")),
+             pdf_column(legal / "plan-comparison.pdf", "備考", "施策の変更一覧（照合用）"))
+    for line in {t for r in rows[1:] for t in r[3].split("\n") if t}:
+        for text in texts:
+            assert norm(line) in text, line
 
 
 def test_a_double_underline_is_written_as_one(tmp_path: Path) -> None:
