@@ -22,7 +22,7 @@ Align = Literal["left", "center", "right"]
 class Run:
     text: str
     bold: bool = False
-    underline: bool = False
+    underline: bool | Literal["double"] = False  # a change mark: single or double rule
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,51 @@ class Template:
             raise TemplateError(path, line, f"{format_loc(loc)}: 「{value}」は true か false で書いてください。")
         return value == "true"
 
+    def choice(self, loc: tuple[str | int, ...], options: tuple[str, ...]) -> str:
+        """A setting that takes one of ``options``."""
+        value = self.raw(*loc)
+        if not isinstance(value, str) or value not in options:
+            self._refuse(loc, value, options)
+        return str(value)
+
+    def choices(self, loc: tuple[str | int, ...], options: tuple[str, ...]) -> tuple[str, ...]:
+        """A setting that lists some of ``options``."""
+        values = self.raw(*loc)
+        if not isinstance(values, list):
+            raise self.error(loc, f"{' / '.join(options)} の一覧で書いてください。")
+        return tuple(self.choice((*loc, i), options) for i in range(len(values)))
+
+    def number(self, *loc: str | int) -> float:
+        """A positive number (a width)."""
+        value = self.raw(*loc)
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = 0.0
+        if isinstance(value, bool) or not number > 0:
+            raise self.error(loc, f"「{value}」は正の数で書いてください。")
+        return number
+
+    def numbers(self, *loc: str | int) -> list[float]:
+        values = self.raw(*loc)
+        if not isinstance(values, list) or not values:
+            raise self.error(loc, "正の数の一覧で書いてください。")
+        return [self.number(*loc, i) for i in range(len(values))]
+
+    def known_keys(self, loc: tuple[str | int, ...], keys: tuple[str, ...]) -> None:
+        """Refuse a key under ``loc`` that is none of ``keys`` (a typo would be ignored)."""
+        for key in self.raw(*loc):
+            if key not in keys:
+                raise self.error((*loc, key), f"「{key}」という設定はありません。{' / '.join(keys)} のどれかです。")
+
+    def _refuse(self, loc: tuple[str | int, ...], value: Any, options: tuple[str, ...]) -> None:
+        raise self.error(loc, f"「{value}」は使えない値です。{' / '.join(options)} のどれかを書いてください。")
+
+    def error(self, loc: tuple[str | int, ...], message: str) -> TemplateError:
+        """A mistake in the setting at ``loc``, with the file and line it came from."""
+        path, line = self._origin(loc)
+        return TemplateError(path, line, f"{format_loc(loc)}: {message}")
+
     def text(self, *loc: str | int, **context: Any) -> str:
         """Render the string at ``loc`` with ``context``."""
         source = self.raw(*loc)

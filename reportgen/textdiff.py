@@ -1,30 +1,245 @@
-"""Change marking for 新旧対照表: what changed between two Japanese texts.
+"""Change marking for 新旧対照表: what changed between two Japanese texts, as whole phrases.
 
-Japanese has no spaces between words, so a word diff has nothing to split on and a plain
-character diff scatters single characters (の, を) over a rewritten sentence. This diffs
-characters (diff-match-patch), then applies its semantic clean-up, which folds short
-unchanged stretches inside a change into the change, so a reader sees whole changed
-phrases; and a number is marked whole when any digit of it changed (96.5% → 98.6%, not 6.5).
-Paragraphs are diffed as one text, so an inserted or removed paragraph is marked whole.
+Japanese has no spaces between words, so a character diff scatters single characters (の,
+を, a digit, a space) over a rewritten sentence, and a reader cannot trust such marks. Here:
+
+1. Each text is cut into tokens: numbers whole (96.5％), runs of whitespace, punctuation one
+   by one, and the rest into phrases (文節) by a segmenter: BudouX's Japanese model by
+   default (as close to the real handout seeds/001 as SudachiPy, closer than fugashi or
+   plain characters: README, scripts/compare_segmenters.py).
+2. The token sequences are diffed (difflib, no junk heuristic: deterministic).
+3. Unchanged text shorter than a phrase between two marks joins them; a clause (up to 、 or
+   。) mostly marked is marked whole, and so is a sentence mostly marked, the way a drafter
+   marks a rewritten sentence rather than its surviving particles.
+4. A mark never starts or ends on whitespace, never consists only of punctuation,
+   whitespace or a lone particle; a paragraph's own number (①, (3), ・) is not marked when
+   only its text changed.
+
+Paragraphs are diffed as one text joined by newlines, so an inserted or removed paragraph is
+marked whole; a mark never crosses a newline.
 """
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import re
-from collections.abc import Sequence
-
-from diff_match_patch import diff_match_patch
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 
 Marked = list[tuple[str, bool]]  # runs of (text, changed)
 
-_NUMBER = re.compile(r"[0-9０-９][0-9０-９,，.．]*[%％]?")
-_DMP = diff_match_patch()
-_DMP.Diff_Timeout = 0  # deterministic: never stop early on a time budget
+NUMBER = r"[0-9０-９][0-9０-９,，.．]*[%％]?"
+PUNCT = "、。，．,.・:：;；!！?？()（）「」『』【】[]［］〔〕〈〉《》≪≫{}｛｝/／～〜…‥■□◆◇●○◎※＊*＜＞<>=＝+＋-－―—"
+_NUMBER = re.compile(NUMBER)
+_TOKEN = re.compile(rf"(?P<num>{NUMBER})|(?P<space>\s+)|(?P<punct>[{re.escape(PUNCT)}①-⑳])")
+# A paragraph's own number or bullet: ① / (3) / （3） / 3. / ・ / ■, with the space after it.
+MARKER = re.compile(r"^\s*(?:[①-⑳]|[(（][0-9０-９]+[)）]|[0-9０-９]+[.．]|[・■□◆●○※])\s*")
+# What is never marked alone: particles and the little words that glue phrases together.
+PARTICLES = frozenset(
+    "の を に は が へ と で も や か て し から まで より など 等 する とする として について に係る "
+    "及び 並びに 又は または および ならびに".split()
+)
+CLAUSE_END = "、。\n"
+SENTENCE_END = "。\n"
+CLAUSE_SHARE = 0.5  # a clause at least this much changed is marked whole
+SENTENCE_SHARE = 0.3  # and a sentence (a drafter marks a sentence whole once a third of it changed)
+LONE_CHANGE = 8  # a single change shorter than this (a number, a word) never widens alone
+JOIN_GAP = 2  # unchanged text of at most this many characters between two marks joins them
 
 
-def _runs(flags: list[tuple[str, bool]]) -> Marked:
+# --- segmenters: text without spaces, numbers or punctuation → phrases ----------------------
+
+@cache
+def _budoux() -> Callable[[str], list[str]]:
+    import budoux
+
+    parser = budoux.load_default_japanese_parser()
+    return lambda text: parser.parse(text)
+
+
+_ATTACHED = ("助詞", "助動詞", "接尾辞", "補助記号")
+
+
+@cache
+def _fugashi() -> Callable[[str], list[str]]:
+    import fugashi
+
+    tagger = fugashi.Tagger()
+
+    def split(text: str) -> list[str]:
+        return _bunsetsu((w.surface, w.feature.pos1, w.feature.pos2 == "非自立可能") for w in tagger(text))
+
+    return split
+
+
+@cache
+def _sudachi() -> Callable[[str], list[str]]:
+    from sudachipy import dictionary, tokenizer
+
+    tok = dictionary.Dictionary(dict="core").tokenizer()
+    mode = tokenizer.Tokenizer.SplitMode.C
+
+    def split(text: str) -> list[str]:
+        return _bunsetsu((m.surface(), m.part_of_speech()[0], m.part_of_speech()[1] == "非自立可能")
+                         for m in tok.tokenize(text, mode))
+
+    return split
+
+
+def _bunsetsu(words: Iterable[tuple[str, str, bool]]) -> list[str]:
+    """Morphemes grouped into phrases: particles, auxiliaries, suffixes and dependent verbs
+    join the word before them, a prefix the word after it."""
+    out: list[str] = []
+    prefix = False
+    for surface, pos, dependent in words:
+        if out and (prefix or pos in _ATTACHED or (dependent and pos == "動詞")):
+            out[-1] += surface
+        else:
+            out.append(surface)
+        prefix = pos == "接頭辞"
+    return out
+
+
+def _chars() -> Callable[[str], list[str]]:
+    return list
+
+
+SEGMENTERS: dict[str, Callable[[], Callable[[str], list[str]]]] = {
+    "budoux": _budoux, "fugashi": _fugashi, "sudachi": _sudachi, "char": _chars,
+}
+DEFAULT_SEGMENTER = "budoux"
+
+
+def tokens(text: str, segmenter: str | None = None) -> list[str]:
+    """Numbers, whitespace runs, punctuation marks and phrases, in order; joined they are
+    ``text``."""
+    split = SEGMENTERS[segmenter or DEFAULT_SEGMENTER]()
+    out: list[str] = []
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        if m.start() > pos:
+            out.extend(_phrases(text[pos:m.start()], split))
+        out.append(m.group())
+        pos = m.end()
+    if pos < len(text):
+        out.extend(_phrases(text[pos:], split))
+    return out
+
+
+def _phrases(text: str, split: Callable[[str], list[str]]) -> list[str]:
+    parts = [p for p in split(text) if p]
+    return parts if "".join(parts) == text else [text]  # a segmenter that rewrote text: keep it whole
+
+
+# --- marking ---------------------------------------------------------------------------------
+
+def _is_content(ch: str) -> bool:
+    return not (ch.isspace() or ch in PUNCT or "①" <= ch <= "⑳")
+
+
+def _is_junk(text: str) -> bool:
+    core = "".join(ch for ch in text if _is_content(ch))
+    return not core or core in PARTICLES
+
+
+def _spans(text: str, ends: str) -> list[tuple[int, int]]:
+    """[start, end) of each clause or sentence, its closing mark included."""
+    spans, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in ends:
+            spans.append((start, i + 1))
+            start = i + 1
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _widen(text: str, flags: list[bool], ends: str, share: float, skip: set[int]) -> None:
+    for start, end in _spans(text, ends):
+        content = [i for i in range(start, end) if _is_content(text[i]) and i not in skip]
+        if not content:
+            continue
+        changed = sum(flags[i] for i in content)
+        pieces = sum(1 for k, i in enumerate(content) if flags[i] and (k == 0 or not flags[content[k - 1]]))
+        # A lone short change (a number, a word) stays as it is unless it is most of the span.
+        lone_word = pieces == 1 and changed < LONE_CHANGE and changed < 0.5 * len(content)
+        if changed and changed >= share * len(content) and not lone_word:
+            for i in range(start, end):
+                if text[i] != "\n" and i not in skip:
+                    flags[i] = True
+
+
+def _markers(text: str) -> set[int]:
+    """Positions of each paragraph's own number or bullet (never widened into)."""
+    out: set[int] = set()
+    offset = 0
+    for line in text.split("\n"):
+        m = MARKER.match(line)
+        if m:
+            out.update(range(offset, offset + m.end()))
+        offset += len(line) + 1
+    return out
+
+
+def _join_gaps(text: str, flags: list[bool], toks: list[tuple[int, int]]) -> None:
+    """Unchanged text shorter than a phrase between two marks of one line joins them."""
+    marked = [i for i, f in enumerate(flags) if f]
+    for a, b in itertools.pairwise(marked):
+        if b - a <= 1:
+            continue
+        gap = text[a + 1:b]
+        if "\n" in gap:
+            continue
+        content = sum(_is_content(ch) for ch in gap)
+        in_one_token = any(s <= a + 1 and b <= e for s, e in toks)
+        if content <= JOIN_GAP or in_one_token:
+            for i in range(a + 1, b):
+                flags[i] = True
+
+
+def _clean(text: str, flags: list[bool]) -> None:
+    """No mark starts or ends on whitespace; no mark of only punctuation or a particle."""
+    i = 0
+    while i < len(text):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(text) and flags[j] and text[j] != "\n":
+            j += 1
+        start, end = i, j
+        while start < end and text[start].isspace():
+            flags[start] = False
+            start += 1
+        while end > start and text[end - 1].isspace():
+            flags[end - 1] = False
+            end -= 1
+        if _is_junk(text[start:end]):
+            for k in range(start, end):
+                flags[k] = False
+        i = max(j, i + 1)
+
+
+def _flags(text: str, toks: list[str], flags: list[bool]) -> list[bool]:
+    """Per character marks, from the diff's per character changes, widened and cleaned."""
+    bounds: list[tuple[int, int]] = []
+    pos = 0
+    for tok in toks:
+        bounds.append((pos, pos + len(tok)))
+        pos += len(tok)
+    skip = _markers(text)
+    _join_gaps(text, flags, bounds)
+    _widen(text, flags, CLAUSE_END, CLAUSE_SHARE, skip)
+    _widen(text, flags, SENTENCE_END, SENTENCE_SHARE, skip)
+    _join_gaps(text, flags, bounds)
+    _clean(text, flags)
+    return flags
+
+
+def _runs(text: str, flags: list[bool]) -> Marked:
     out: Marked = []
-    for ch, changed in flags:
+    for ch, changed in zip(text, flags, strict=True):
         if out and out[-1][1] == changed:
             out[-1] = (out[-1][0] + ch, changed)
         else:
@@ -32,32 +247,39 @@ def _runs(flags: list[tuple[str, bool]]) -> Marked:
     return out
 
 
-def _widen_numbers(flags: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
-    text = "".join(ch for ch, _ in flags)
-    flags = list(flags)
-    for m in _NUMBER.finditer(text):
-        if any(flags[i][1] for i in range(m.start(), m.end())):
-            for i in range(m.start(), m.end()):
-                flags[i] = (flags[i][0], True)
-    return flags
-
-
-def mark_changes(old: str, new: str) -> tuple[Marked, Marked]:
+def mark_changes(old: str, new: str, segmenter: str | None = None) -> tuple[Marked, Marked]:
     """(old runs, new runs): in the old text what was removed or changed, in the new text what
     is new or changed."""
-    diffs = _DMP.diff_main(old, new, False)
-    _DMP.diff_cleanupSemantic(diffs)
-    old_flags: list[tuple[str, bool]] = []
-    new_flags: list[tuple[str, bool]] = []
-    for op, text in diffs:
-        if op == 0:
-            old_flags.extend((ch, False) for ch in text)
-            new_flags.extend((ch, False) for ch in text)
-        elif op < 0:
-            old_flags.extend((ch, True) for ch in text)
+    a, b = tokens(old, segmenter), tokens(new, segmenter)
+    old_flags: list[bool] = []
+    new_flags: list[bool] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        ta, tb = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if op == "equal":
+            old_flags.extend([False] * len(ta))
+            new_flags.extend([False] * len(tb))
+        elif op == "replace" and not any(_NUMBER.fullmatch(t) for t in (*a[i1:i2], *b[j1:j2])):
+            o, n = _inside(ta, tb)
+            old_flags.extend(o)
+            new_flags.extend(n)
         else:
-            new_flags.extend((ch, True) for ch in text)
-    return _runs(_widen_numbers(old_flags)), _runs(_widen_numbers(new_flags))
+            old_flags.extend([True] * len(ta))
+            new_flags.extend([True] * len(tb))
+    return (_runs(old, _flags(old, a, old_flags)), _runs(new, _flags(new, b, new_flags)))
+
+
+def _inside(old: str, new: str) -> tuple[list[bool], list[bool]]:
+    """Changed phrases where one side only gained (or only lost) characters: 点検の → 内容点検の
+    marks 内容 in the new text and nothing in the old one, as nothing of it was removed."""
+    o, n = [True] * len(old), [True] * len(new)
+    blocks = difflib.SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks()
+    kept = sum(size for _, _, size in blocks)
+    if kept not in (len(old), len(new)):
+        return o, n
+    for i, j, size in blocks:
+        o[i:i + size] = [False] * size
+        n[j:j + size] = [False] * size
+    return o, n
 
 
 def split_lines(marked: Marked) -> list[Marked]:
@@ -73,11 +295,31 @@ def split_lines(marked: Marked) -> list[Marked]:
     return lines
 
 
-def mark_paragraphs(old: Sequence[str], new: Sequence[str]) -> tuple[list[Marked], list[Marked]]:
+def mark_paragraphs(old: Sequence[str], new: Sequence[str],
+                    segmenter: str | None = None) -> tuple[list[Marked], list[Marked]]:
     """Per paragraph runs for two lists of paragraphs."""
-    o, n = mark_changes("\n".join(old), "\n".join(new))
+    o, n = mark_changes("\n".join(old), "\n".join(new), segmenter)
     return (split_lines(o) if old else []), (split_lines(n) if new else [])
 
 
 def unchanged(paragraphs: Sequence[str]) -> list[Marked]:
     return [[(p, False)] for p in paragraphs]
+
+
+def fragments(runs: Marked) -> list[str]:
+    """The marked stretches of one paragraph's runs (adjacent marked runs are one)."""
+    out: list[str] = []
+    previous = False
+    for text, changed in runs:
+        if changed:
+            if previous:
+                out[-1] += text
+            else:
+                out.append(text)
+        previous = changed
+    return out
+
+
+def is_junk(fragment: str) -> bool:
+    """A mark a reader cannot use: only whitespace or punctuation, or a lone particle."""
+    return _is_junk(fragment)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import unicodedata
@@ -148,3 +149,86 @@ def pdf_underlined(path: Path, needle: str) -> list[bool]:
                 for c in chars[start:start + len(needle)]
             ]
     raise AssertionError(f"{needle!r} is not in {path}")
+
+
+Marked = list[tuple[str, bool]]
+
+
+def _split_paragraphs(runs: Marked) -> list[Marked]:
+    paragraphs: list[Marked] = [[]]
+    for text, marked in runs:
+        for i, part in enumerate(text.split("\n")):
+            if i:
+                paragraphs.append([])
+            if part:
+                paragraphs[-1].append((part, marked))
+    return paragraphs
+
+
+def docx_marked_cells(path: Path, column: int, table: int = 0) -> list[list[Marked]]:
+    """Cells of one column of a DOCX table below its header: paragraphs of (text, underlined)
+    runs, from the run properties (single or double underline)."""
+    t = docx.Document(str(path)).tables[table]
+    return [[[(r.text, bool(r.underline)) for r in p.runs] for p in row.cells[column].paragraphs]
+            for row in t.rows[1:]]
+
+
+def xlsx_marked_cells(path: Path, heading: str, stop: str) -> list[list[Marked]]:
+    """Cells below the header cell ``heading`` until a row whose first cell is ``stop``:
+    paragraphs of (text, underlined) runs, from rich text blocks or the cell font."""
+    ws = openpyxl.load_workbook(path, rich_text=True).active
+    assert ws is not None
+    top, col = next((c.row, c.column) for row in ws.iter_rows() for c in row if c.value == heading)
+    cells = []
+    for r in range(top + 1, ws.max_row + 1):
+        if ws.cell(r, 1).value == stop:
+            break
+        cell = ws.cell(r, col)
+        if cell.value is None:
+            continue
+        if isinstance(cell.value, str):
+            runs = [(cell.value, bool(cell.font.u))]
+        else:
+            runs = [(b, bool(cell.font.u)) if isinstance(b, str) else (b.text, bool(b.font.u)) for b in cell.value]
+        cells.append(_split_paragraphs(runs))
+    return cells
+
+
+def _underline_rules(page: Any) -> list[dict[str, Any]]:
+    """Underlines as drawn: horizontal black rules thicker than the 0.6 pt table borders."""
+    return [s for s in page.lines if abs(s["top"] - s["bottom"]) < 0.5 and s.get("linewidth", 0) > 0.7]
+
+
+def _underlined(c: dict[str, Any], rules: list[dict[str, Any]]) -> bool:
+    return any(s["x0"] <= c["x0"] + 1 and s["x1"] >= c["x1"] - 1 and c["bottom"] - 4 <= s["top"] <= c["bottom"] + 3
+               for s in rules)
+
+
+def pdf_marked_cells(path: Path, heading: str, stop: str | None = None) -> list[list[Marked]]:
+    """Cells of the column headed ``heading`` on every page (the header repeats), until the
+    line ``stop``: each cell one paragraph of its characters, underlined or not (a rule drawn
+    under the glyph). Cells are told apart by the table's horizontal rules."""
+    cells: list[list[Marked]] = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            lines = page.extract_text_lines()
+            limit = next((ln["top"] for ln in lines if stop and norm(ln["text"]) == norm(stop)), page.height)
+            head = next((ln for ln in lines if norm(heading) in norm(ln["text"])), None)
+            if head is not None and head["top"] < limit:
+                start = norm(head["text"]).index(norm(heading))
+                first = [c for c in head["chars"] if not c["text"].isspace()][start]
+                box = next(r for r in page.rects if r["x0"] <= first["x0"] <= r["x1"]
+                           and r["top"] <= first["top"] <= r["bottom"])
+                x0, x1, top = box["x0"], box["x1"], box["bottom"]
+                rows = sorted({round(s["top"], 1) for s in page.lines if abs(s["top"] - s["bottom"]) < 0.5
+                               and s.get("linewidth", 0) <= 0.7 and s["x0"] <= x0 + 1 and s["x1"] >= x1 - 1
+                               and top - 1 < s["top"] < limit} | {round(top, 1), limit})
+                rules = _underline_rules(page)
+                chars = [c for c in page.chars if x0 <= c["x0"] and c["x1"] <= x1 and top < c["top"] < limit]
+                for upper, lower in itertools.pairwise(rows):
+                    inside = [(c["text"], _underlined(c, rules)) for c in chars if upper <= c["top"] < lower]
+                    if inside:
+                        cells.append([inside])
+            if limit < page.height:
+                break
+    return cells

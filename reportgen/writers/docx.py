@@ -13,7 +13,7 @@ from typing import Any
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_UNDERLINE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -132,7 +132,7 @@ def _paragraph(p_docx: Any, p: Paragraph, base_size: float) -> None:
     for r in p.runs:
         run = p_docx.add_run(r.text)
         run.bold = r.bold or None
-        run.underline = r.underline or None
+        run.underline = WD_UNDERLINE.DOUBLE if r.underline == "double" else (r.underline or None)
         run.font.size = size
 
 

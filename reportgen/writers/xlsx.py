@@ -70,11 +70,15 @@ def _spans(table: Table, grid: list[Fraction]) -> list[int]:
     return spans
 
 
-def _styles(cell: Cell) -> set[tuple[bool, bool]]:
+_UNDERLINE = {False: None, True: "single", "double": "double"}
+_Style = tuple[bool, bool | str]  # (bold, underline)
+
+
+def _styles(cell: Cell) -> set[_Style]:
     return {(r.bold, r.underline) for p in cell.content for r in p.runs if r.text}
 
 
-def _single_style(cell: Cell) -> tuple[bool, bool]:
+def _single_style(cell: Cell) -> _Style:
     """(bold, underline) of a cell whose runs share one style; plain otherwise (rich text)."""
     styles = _styles(cell)
     return next(iter(styles)) if len(styles) == 1 else (False, False)
@@ -107,7 +111,7 @@ def _rich(paragraphs: tuple[Paragraph, ...]) -> CellRichText:
             parts.append(p.bullet + " ")
         for r in p.runs:
             if r.underline or r.bold:
-                parts.append(TextBlock(InlineFont(u="single" if r.underline else None,
+                parts.append(TextBlock(InlineFont(u=_UNDERLINE[r.underline],
                                                   b=r.bold or None), r.text))
             else:
                 parts.append(r.text)
@@ -141,7 +145,7 @@ class _Sheet:
         total = SHEET_WIDTH_CHARS[self.document.page.orientation]
         return [float(total * (e - s)) for s, e in zip([Fraction(0), *self.edges[:-1]], self.edges, strict=True)]
 
-    def put(self, col: int, span: int, value: Any, *, align: str = "left", style: tuple[bool, bool] = (False, False),
+    def put(self, col: int, span: int, value: Any, *, align: str = "left", style: _Style = (False, False),
             header: bool = False, border: bool = False, number_format: str | None = None,
             rowspan: int = 1, vertical: bool = False) -> None:
         cell = self.ws.cell(row=self.row, column=col)
@@ -152,7 +156,7 @@ class _Sheet:
             cell.quotePrefix = True
         bold, underline = style
         cell.font = Font(name=self.font.name, size=self.font.size, bold=bold or header,
-                         underline="single" if underline else None)
+                         underline=_UNDERLINE[underline])
         cell.alignment = Alignment(
             horizontal="center" if vertical else align,
             vertical="center" if header or vertical or align != "left" else "top",
