@@ -286,6 +286,23 @@ def test_a_vertical_label_is_merged_down_the_cells_that_join_it() -> None:
     assert all(tc.tcPr.find(qn("w:vMerge")) is None for tc in tcs)
 
 
+def test_a_label_longer_than_its_rows_keeps_them_together_or_makes_them_taller() -> None:
+    label = "３．組織・運営体制関係"
+    chain = (Row((Cell((para(label),), vertical=True), cell("一"))),
+             Row((Cell((para(""),), joined=True), cell("二"))),
+             Row((Cell((para(""),), joined=True), _lines(20))))
+    alone = (Row((Cell((para(label),), vertical=True), cell("三"))),)
+    trs = _docx(_two_columns(*chain, *alone)).tables[0]._tbl.tr_lst[1:]
+    keeps = [all(p.pPr is not None and p.pPr.find(qn("w:keepNext")) is not None
+                 for tc in tr.tc_lst for p in tc.p_lst) for tr in trs]
+    # The label needs the first two short rows and some of the third on its page.
+    assert keeps == [True, True, False, False]
+    height = trs[3].trPr.find(qn("w:trHeight"))
+    assert height.get(qn("w:hRule")) == "atLeast"
+    assert float(height.get(qn("w:val"))) / 20 >= textmetrics.width_pt(label, FAMILY, 10.0)
+    assert all(tr.trPr.find(qn("w:trHeight")) is None for tr in trs[:3])
+
+
 def test_a_label_beside_a_row_that_must_split_is_stacked() -> None:
     label = "２．戦略的"
     rows = (Row((Cell((para(label),), vertical=True), _lines(70))),)

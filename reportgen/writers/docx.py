@@ -63,6 +63,7 @@ SEPARATOR_TWIPS = 60  # the thin paragraph between two tables: a 3 pt line
 # cannot fit is cut, not moved.
 KEEP_TOGETHER_SHARE = 0.85
 WRAP_SAFETY = 0.96  # wrap at a slightly narrower line than the cell's, to over-count lines
+LABEL_SAFETY = 1.1  # a vertical label's estimated length is stretched by this much
 
 
 def _set_fonts(rpr_owner: Any, name: str) -> None:
@@ -339,9 +340,10 @@ def _table(container: Any, table: Table, width_mm: float, base_size: float, styl
     # The cells of the table before any merge, read once: python-docx's Table.cell() walks
     # the whole table on every call, which made a 30-page sheet take seconds. A merge only
     # removes cells inside the merged range, which the grid marks None and never visits.
-    unmerged = [[_Cell(tc, t) for tc in tr.tc_lst] for tr in t._tbl.tr_lst]
+    rows = t._tbl.tr_lst
+    unmerged = [[_Cell(tc, t) for tc in tr.tc_lst] for tr in rows]
     keep = [h <= (KEEP_TOGETHER_SHARE * layout.printable_pt if r < n_header else room) for r, h in enumerate(heights)]
-    for r, tr in enumerate(t._tbl.tr_lst):
+    for r, tr in enumerate(rows):
         ox.row_properties(tr, cant_split=keep[r], header=r < n_header)
         for c, width in enumerate(widths):
             unmerged[r][c].width = width
@@ -370,6 +372,27 @@ def _table(container: Any, table: Table, width_mm: float, base_size: float, styl
     for (r, c), n in chains.items():
         for i in range(n):
             ox.vertical_merge(unmerged[r + i][c]._tc, restart=i == 0)
+    for r, c, label in _vertical_labels(grid, n_header, widths_mm, base_size, layout):
+        if not keep[r]:
+            continue  # stacked beside a row that splits, which is tall anyway
+        n = chains.get((r, c), 1)
+        # A label longer than its rows is wrapped into two columns: the last row grows.
+        if sum(heights[r:r + n]) < label:
+            ox.min_height(rows[r + n - 1], round(20 * (label - sum(heights[r:r + n - 1]))))
+        # A label longer than its first row needs the next rows on the same page, or it is
+        # wrapped at the page bottom and continued on the next page.
+        for i in range(r, r + n - 1):
+            if not keep[i] or sum(heights[r:i + 1]) >= label:
+                break
+            ox.keep_with_next(rows[i])
+
+
+def _vertical_labels(grid: list[list[Cell | None]], n_header: int, widths_mm: list[float], base_size: float,
+                     layout: _Layout) -> list[tuple[int, int, float]]:
+    """Row, column and estimated length in pt (with a safety margin) of each vertical label."""
+    return [(r, c, LABEL_SAFETY * _cell_pt(item, _pt(widths_mm[c]), base_size, layout))
+            for r in range(n_header, len(grid)) for c, item in enumerate(grid[r])
+            if item is not None and item.vertical and item.colspan == 1 and item.rowspan == 1]
 
 
 def _separate_tables(root: Any) -> None:

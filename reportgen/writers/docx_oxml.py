@@ -96,6 +96,19 @@ def row_properties(tr: Any, cant_split: bool, header: bool) -> None:
         put(trpr, element("w:tblHeader"), TR_PR)
 
 
+def min_height(tr: Any, twips: int) -> None:
+    """A row at least ``twips`` high (it grows with its content)."""
+    put(tr.get_or_add_trPr(), element("w:trHeight", val=str(twips), hRule="atLeast"), TR_PR)
+
+
+def keep_with_next(tr: Any) -> None:
+    """Keep a row on the page of the row after it (Word and LibreOffice read it from the
+    paragraphs of the row's cells)."""
+    for tc in tr.iterchildren(qn("w:tc")):
+        for p in tc.iterchildren(qn("w:p")):
+            put(p.get_or_add_pPr(), element("w:keepNext"), P_PR)
+
+
 def separator(p: Any, line_twips: int) -> None:
     """Make ``p`` (empty) a thin spacer: no spacing, an exact line of ``line_twips``, a 1 pt
     paragraph mark. Between two tables it keeps Word and LibreOffice from merging them."""
