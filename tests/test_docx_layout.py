@@ -368,3 +368,21 @@ def test_libreoffice_prints_every_text_of_the_progress_sheet(built: Path, tmp_pa
         assert norm(text) in whole
     missing = [t for t in plain_text(document) if not _found(t, pages, whole)]
     assert missing == []
+
+
+@pytest.mark.slow
+def test_libreoffice_keeps_every_table_apart(built: Path, tmp_path: Path) -> None:
+    # LibreOffice joins two tables with nothing between them when it opens a DOCX (the KPI
+    # table and the 事業計画 table of kpi-results were one table): as many tables in its
+    # own format as in the DOCX, nested ones included.
+    import zipfile
+
+    sources = [docx_path(built, name) for name in ("kpi-results", "progress-Q3")]
+    subprocess.run(["soffice", "--headless", "-env:UserInstallation=file:///tmp/lo-docx-test",
+                    "--convert-to", "odt", "--outdir", str(tmp_path), *map(str, sources)],
+                   check=True, capture_output=True, timeout=300)
+    for source in sources:
+        written = len(list(docx.Document(str(source)).element.body.iter(qn("w:tbl"))))
+        content = etree.fromstring(zipfile.ZipFile(tmp_path / f"{source.stem}.odt").read("content.xml"))
+        opened = len(content.findall(".//{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table"))
+        assert opened == written, source.name
