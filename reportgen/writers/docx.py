@@ -2,12 +2,25 @@
 
 Fonts are set in every slot, East Asian included (python-docx's ``font.name`` leaves
 ``w:eastAsia`` alone, and Word would then fall back to a Chinese or Latin font). Header
-rows repeat on every page, rows do not split across pages, the footer counts pages.
+rows repeat on every page, the footer counts pages.
+
+Three things Word and LibreOffice do to a table that the model does not say:
+- a row marked "don't split" (``w:cantSplit``) that is taller than a page is cut at the page
+  bottom and the rest of its text is lost. A row is kept whole only when its height,
+  estimated from its text at its cells' widths with the font's real advance widths
+  (``reportgen.textmetrics``), is well below the printable height; a taller row may split;
+- two tables with nothing between them become one table (and the first one's header row
+  then repeats over the second one's rows). A thin empty paragraph separates them, in the
+  body and inside cells;
+- a vertical 分野 label in one row's cell gets that row's height and wraps. The label and the
+  empty cells that join it below become one vertically merged cell (``w:vMerge``).
 """
 
 from __future__ import annotations
 
+import functools
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from docx import Document as new_docx
@@ -19,7 +32,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
-from reportgen.document import Cell, Document, Heading, PageBreak, Paragraph, Table
+from reportgen import textmetrics
+from reportgen.document import Cell, Document, Heading, PageBreak, Paragraph, Run, Table
+from reportgen.writers import docx_oxml as ox
 from reportgen.writers.shared import Rendered, WriterOptions, office_font, reproducible_zip
 
 _ALIGN = {
@@ -30,6 +45,25 @@ _ALIGN = {
 _SIZES = {"normal": 1.0, "small": 0.85, "large": 1.2}
 _HEADING_SIZES = {1: 15.0, 2: 12.0, 3: 10.5}
 HEADER_SHADE = "E8EDF3"
+# Paragraph and page geometry, shared by the writer and the row height estimate.
+LINE_SPACING = 1.2  # the Normal style's line spacing, a multiple of the font's line height
+NORMAL_SPACE_AFTER_PT = 2.0
+BULLET_INDENT = 1.1  # a bullet's hanging indent, in em of the base size
+HEADER_DISTANCE_MM = 7.0  # page edge to the header and to the footer
+RULE_PT = 0.5  # a row's rule
+# Cell padding (w:tblCellMar) in twips: top, left, bottom, right.
+CELL_MARGINS = (40, 85, 40, 85)
+# A figure table sits inside its cell's padding.
+NESTED_INSET_MM = (CELL_MARGINS[1] + CELL_MARGINS[3]) / 20 * 25.4 / 72
+NESTED_SCALE = 0.85  # a figure table's text size relative to its cell's
+CELL_SPACE_AFTER_PT = 1.5  # after each paragraph in a cell
+SEPARATOR_TWIPS = 60  # the thin paragraph between two tables: a 3 pt line
+# A row is kept on one page only when its estimate is below this share of the printable
+# height: the estimate is approximate (kinsoku, client line spacing), and a row that Word
+# cannot fit is cut, not moved.
+KEEP_TOGETHER_SHARE = 0.85
+WRAP_SAFETY = 0.96  # wrap at a slightly narrower line than the cell's, to over-count lines
+LABEL_SAFETY = 1.1  # a vertical label's estimated length is stretched by this much
 
 
 def _set_fonts(rpr_owner: Any, name: str) -> None:
@@ -52,8 +86,8 @@ def _styles(doc: Any, document: Document) -> None:
         _set_fonts(style.element, font)
         style.font.color.rgb = RGBColor(0, 0, 0)
     doc.styles["Normal"].font.size = Pt(document.fonts.size_pt)
-    doc.styles["Normal"].paragraph_format.space_after = Pt(2)
-    doc.styles["Normal"].paragraph_format.line_spacing = 1.2
+    doc.styles["Normal"].paragraph_format.space_after = Pt(NORMAL_SPACE_AFTER_PT)
+    doc.styles["Normal"].paragraph_format.line_spacing = LINE_SPACING
     for level, size in _HEADING_SIZES.items():
         style = doc.styles[f"Heading {level}"]
         style.font.size = Pt(size)
@@ -72,8 +106,8 @@ def _page(doc: Any, document: Document) -> None:
     section.page_width, section.page_height = Mm(width), Mm(height)
     margin = Mm(document.page.margin_mm)
     section.left_margin = section.right_margin = section.bottom_margin = margin
-    section.top_margin = Mm(document.page.margin_mm + (5 if document.header_lines else 0))
-    section.header_distance = section.footer_distance = Mm(7)
+    section.top_margin = Mm(_top_margin_mm(document))
+    section.header_distance = section.footer_distance = Mm(HEADER_DISTANCE_MM)
     header = section.header
     lines = list(document.header_lines)
     first = header.paragraphs[0]
@@ -87,6 +121,10 @@ def _page(doc: Any, document: Document) -> None:
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _footer_fields(footer, document.footer)
+
+
+def _top_margin_mm(document: Document) -> float:
+    return document.page.margin_mm + (5 if document.header_lines else 0)
 
 
 def _field(paragraph: Any, instruction: str) -> None:
@@ -123,11 +161,11 @@ def _footer_fields(paragraph: Any, pattern: str) -> None:
 def _paragraph(p_docx: Any, p: Paragraph, base_size: float) -> None:
     p_docx.alignment = _ALIGN[p.align]
     fmt = p_docx.paragraph_format
-    fmt.space_after = Pt(1.5)
+    fmt.space_after = Pt(CELL_SPACE_AFTER_PT)
     size = Pt(base_size * _SIZES[p.size])
     if p.bullet:
-        fmt.left_indent = Pt(base_size * 1.1)
-        fmt.first_line_indent = -Pt(base_size * 1.1)
+        fmt.left_indent = Pt(base_size * BULLET_INDENT)
+        fmt.first_line_indent = -Pt(base_size * BULLET_INDENT)
         p_docx.add_run(p.bullet + " ").font.size = size
     for r in p.runs:
         run = p_docx.add_run(r.text)
@@ -136,89 +174,177 @@ def _paragraph(p_docx: Any, p: Paragraph, base_size: float) -> None:
         run.font.size = size
 
 
-def _shade(cell: _Cell, color: str) -> None:
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), color)
-    cell._tc.get_or_add_tcPr().append(shd)
+
+@dataclass(frozen=True)
+class _Layout:
+    """What a row height estimate needs: the measuring font and the page's printable height."""
+
+    family: str  # fontconfig's name of the document font, for textmetrics
+    line_pt_per_size: float  # height of a line per point of font size, the Normal style's spacing included
+    printable_pt: float  # page height less the margins (or the header and footer, when taller)
 
 
-_AFTER_BORDERS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+def _pt(mm: float) -> float:
+    return mm * 72 / 25.4
 
 
-def _no_rule(cell: _Cell, side: str) -> None:
-    """Remove the rule on one side of a cell (a joined cell continues the one above)."""
-    tcpr = cell._tc.get_or_add_tcPr()
-    borders = tcpr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        successor = next((el for el in tcpr if el.tag in {qn(t) for t in _AFTER_BORDERS}), None)
-        if successor is not None:
-            successor.addprevious(borders)
-        else:
-            tcpr.append(borders)
-    edge = OxmlElement(f"w:{side}")
-    edge.set(qn("w:val"), "nil")
-    borders.append(edge)  # top before bottom: callers set top first, as the schema orders them
+@functools.cache
+def _line_height_em(family: str) -> float:
+    """A single-spaced line of ``family`` in em: Word's and LibreOffice's ascent plus descent
+    (the larger of the hhea and Windows metrics); 1.2 when the font is not installed."""
+    path = textmetrics.font_file(family)
+    if path is None:
+        return 1.2
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True, fontNumber=0)
+    hhea, os2, upm = font["hhea"], font["OS/2"], font["head"].unitsPerEm
+    return max(hhea.ascent - hhea.descent + hhea.lineGap, os2.usWinAscent + os2.usWinDescent) / upm
 
 
-def _row_properties(row: Any, header: bool) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    cant_split = OxmlElement("w:cantSplit")
-    trpr.append(cant_split)
+def _layout(document: Document) -> _Layout:
+    family = document.fonts.gothic[0]
+    line = _line_height_em(family) * LINE_SPACING
+    height = document.page.size_mm[1]
+    base = document.fonts.size_pt
+    content_pt = _pt(document.page.content_width_mm)
+    # The header's paragraphs (Normal style, a 10 pt paragraph mark even where the text is
+    # 8.5 pt) start at the header distance and push the body down when they reach below the
+    # top margin; likewise the footer's one line.
+    header_texts = [*(document.header_lines or ("",)), *((document.legend,) if document.legend else ())]
+    header_pt = sum(textmetrics.wrapped_lines(t, content_pt, family, base) * base * line + NORMAL_SPACE_AFTER_PT
+                    for t in header_texts)
+    footer_pt = base * line + NORMAL_SPACE_AFTER_PT
+    top = max(_pt(_top_margin_mm(document)), _pt(HEADER_DISTANCE_MM) + header_pt)
+    bottom = max(_pt(document.page.margin_mm), _pt(HEADER_DISTANCE_MM) + footer_pt)
+    return _Layout(family, line, _pt(height) - top - bottom)
+
+
+def _paragraph_pt(p: Paragraph, width_pt: float, base_size: float, layout: _Layout) -> float:
+    size = base_size * _SIZES[p.size]
+    text = p.text
+    if p.bullet:  # the bullet hangs: every line is indented by its width
+        width_pt -= base_size * BULLET_INDENT
+        text = f"{p.bullet} {text}"
+    lines = textmetrics.wrapped_lines(text, width_pt * WRAP_SAFETY, layout.family, size)
+    return lines * size * layout.line_pt_per_size + CELL_SPACE_AFTER_PT
+
+
+def _cell_pt(cell: Cell, width_pt: float, base_size: float, layout: _Layout) -> float:
+    """Estimated height of a cell's content at ``width_pt``, padding included."""
+    padding = (CELL_MARGINS[0] + CELL_MARGINS[2]) / 20
+    if cell.vertical:  # one character under the other: the text's advance is its height
+        return padding + max(textmetrics.width_pt(p.text, layout.family, base_size) for p in cell.content)
+    inner = width_pt - (CELL_MARGINS[1] + CELL_MARGINS[3]) / 20
+    height = sum(_paragraph_pt(p, inner, base_size, layout) for p in cell.content)
+    for nested in cell.tables:
+        height += sum(_row_heights(nested, inner - _pt(NESTED_INSET_MM), base_size * NESTED_SCALE, layout))
+        height += SEPARATOR_TWIPS / 20
+    return padding + height
+
+
+def _vertical_chains(table: Table, grid: list[list[Cell | None]]) -> dict[tuple[int, int], int]:
+    """(row, column) of each vertical label that empty joined cells continue below it, and
+    how many rows the label and those cells take together."""
+    chains: dict[tuple[int, int], int] = {}
+    for r in range(len(table.header), len(grid)):
+        for c, item in enumerate(grid[r]):
+            if item is None or not item.vertical or item.rowspan > 1 or item.colspan > 1:
+                continue
+            end = r + 1
+            while end < len(grid) and _continues(grid[end][c]):
+                end += 1
+            if end - r > 1:
+                chains[(r, c)] = end - r
+    return chains
+
+
+def _continues(item: Cell | None) -> bool:
+    return (item is not None and item.joined and not item.vertical and item.rowspan == 1 and item.colspan == 1
+            and not item.tables and not item.text.strip())
+
+
+def _row_heights(table: Table, width_pt: float, base_size: float, layout: _Layout) -> list[float]:
+    """Estimated height of each row (header rows first). A cell spanning rows counts whole
+    in each of them, so a row is thought taller, never shorter, than it is."""
+    grid = table.grid()
+    chains = _vertical_chains(table, grid)
+    total = sum(c.width for c in table.columns)
+    widths = [width_pt * c.width / total for c in table.columns]
+    heights = [0.0] * len(grid)
+    in_chain = {(r + i, c) for (r, c), n in chains.items() for i in range(n)}
+    labels: list[tuple[int, int, float]] = []
+    for r, cells in enumerate(grid):
+        for c, item in enumerate(cells):
+            if item is None:
+                continue
+            h = _cell_pt(item, sum(widths[c:c + item.colspan]), base_size, layout)
+            if (r, c) in chains:
+                labels.append((r, chains[(r, c)], h))
+            elif (r, c) not in in_chain:
+                for dr in range(item.rowspan):
+                    heights[r + dr] = max(heights[r + dr], h)
+    for r, n, h in labels:  # a merged label taller than its rows makes the last one taller
+        heights[r + n - 1] += max(0.0, h - sum(heights[r:r + n]))
+    return [h + RULE_PT for h in heights]
+
+
+def _stacked(p: Paragraph) -> Paragraph:
+    """A vertical label as a column of characters, one per line."""
+    return Paragraph((Run("\n".join(p.text), bold=any(r.bold for r in p.runs)),), align="center", size=p.size)
+
+
+def _fill_cell(target: _Cell, source: Cell, header: bool, base_size: float, width_mm: float,
+               layout: _Layout, may_split: bool = False) -> None:
     if header:
-        trpr.append(OxmlElement("w:tblHeader"))
-
-
-def _fill_cell(target: _Cell, source: Cell, header: bool, base_size: float, width_mm: float) -> None:
-    # tcPr children have a fixed order in the schema: shd, textDirection, vAlign.
-    if header:
-        _shade(target, HEADER_SHADE)
-    if source.vertical:
-        direction = OxmlElement("w:textDirection")
-        direction.set(qn("w:val"), "tbRlV")  # East Asian vertical text
-        target._tc.get_or_add_tcPr().append(direction)
+        ox.shade(target._tc, HEADER_SHADE)
+    content = source.content
+    if source.vertical and not may_split:
+        ox.text_direction(target._tc, "tbRlV")  # East Asian vertical text
+    elif source.vertical:
+        # LibreOffice never splits a row that holds a cell of vertical text: it cuts it at
+        # the page bottom. A row that must split gets its label as stacked characters.
+        content = tuple(_stacked(p) for p in content)
     first = target.paragraphs[0]
-    for i, p in enumerate(source.content):
+    for i, p in enumerate(content):
         _paragraph(first if i == 0 else target.add_paragraph(), p, base_size)
         if p.align == "left":
             (first if i == 0 else target.paragraphs[-1]).alignment = _ALIGN[source.align]
     for nested in source.tables:
-        _table(target, nested, width_mm - 3, base_size * 0.85, styles=target.part.document.styles)
+        _table(target, nested, width_mm - NESTED_INSET_MM, base_size * NESTED_SCALE, target.part.document.styles,
+               layout)
+        # python-docx ends the cell with an empty paragraph after the table, as Word requires:
+        # a thin one, which also keeps the next figure table from merging with this one.
+        ox.separator(target._tc[-1], SEPARATOR_TWIPS)
     target.vertical_alignment = (
         WD_CELL_VERTICAL_ALIGNMENT.CENTER if header or source.align != "left"
         else WD_CELL_VERTICAL_ALIGNMENT.TOP
     )
 
 
-def _table(container: Any, table: Table, width_mm: float, base_size: float, styles: Any) -> None:
+def _table(container: Any, table: Table, width_mm: float, base_size: float, styles: Any, layout: _Layout) -> None:
     """``table`` at the end of ``container``: the document body, or a cell (a figure table)."""
     grid = table.grid()
     t = container.add_table(rows=len(grid), cols=len(table.columns))
     t.style = styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
-    margins = OxmlElement("w:tblCellMar")
-    for side, twips in (("top", 40), ("left", 85), ("bottom", 40), ("right", 85)):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(twips))
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    look = t._tbl.tblPr.find(qn("w:tblLook"))  # tblCellMar must precede tblLook
-    if look is not None:
-        look.addprevious(margins)
-    else:
-        t._tbl.tblPr.append(margins)
+    ox.cell_margins(t._tbl, *CELL_MARGINS)
     total = sum(c.width for c in table.columns)
     widths_mm = [width_mm * c.width / total for c in table.columns]
     widths = [Mm(w) for w in widths_mm]
+    heights = _row_heights(table, _pt(width_mm), base_size, layout)
+    n_header = len(table.header)
+    # Rows kept whole must fit under the header rows that repeat above them.
+    room = KEEP_TOGETHER_SHARE * (layout.printable_pt - sum(heights[:n_header]))
     # The cells of the table before any merge, read once: python-docx's Table.cell() walks
     # the whole table on every call, which made a 30-page sheet take seconds. A merge only
     # removes cells inside the merged range, which the grid marks None and never visits.
-    unmerged = [[_Cell(tc, t) for tc in tr.tc_lst] for tr in t._tbl.tr_lst]
-    for r, row in enumerate(t.rows):
-        _row_properties(row, header=r < len(table.header))
+    rows = t._tbl.tr_lst
+    unmerged = [[_Cell(tc, t) for tc in tr.tc_lst] for tr in rows]
+    keep = [h <= (KEEP_TOGETHER_SHARE * layout.printable_pt if r < n_header else room) for r, h in enumerate(heights)]
+    for r, tr in enumerate(rows):
+        ox.row_properties(tr, cant_split=keep[r], header=r < n_header)
         for c, width in enumerate(widths):
             unmerged[r][c].width = width
     for col, width in zip(t.columns, widths, strict=True):
@@ -230,22 +356,60 @@ def _table(container: Any, table: Table, width_mm: float, base_size: float, styl
             target = unmerged[r][c]
             if item.rowspan > 1 or item.colspan > 1:
                 target = target.merge(unmerged[r + item.rowspan - 1][c + item.colspan - 1])
-            _fill_cell(target, item, r < len(table.header), base_size,
-                       sum(widths_mm[c:c + item.colspan]))
+            _fill_cell(target, item, r < n_header, base_size, sum(widths_mm[c:c + item.colspan]), layout,
+                       may_split=not all(keep[r:r + item.rowspan]))
+    chains = _vertical_chains(table, grid)
+    in_chain = {(r + i, c) for (r, c), n in chains.items() for i in range(1, n)}
     joined = [(r, c) for r, cells in enumerate(grid) for c, item in enumerate(cells)
-              if item is not None and item.joined and r > 0]
+              if item is not None and item.joined and r > 0 and (r, c) not in in_chain]
     if joined:
         merged = t._cells  # once, after the merges: a spanned position gives its merged cell
         n = len(table.columns)
         for r, c in joined:
-            _no_rule(merged[r * n + c], "top")
-            _no_rule(merged[(r - 1) * n + c], "bottom")
+            ox.no_rule(merged[r * n + c]._tc, "top")
+            ox.no_rule(merged[(r - 1) * n + c]._tc, "bottom")
+    # A vertical label and the empty cells joining it: one cell as tall as their rows.
+    for (r, c), n in chains.items():
+        for i in range(n):
+            ox.vertical_merge(unmerged[r + i][c]._tc, restart=i == 0)
+    for r, c, label in _vertical_labels(grid, n_header, widths_mm, base_size, layout):
+        if not keep[r]:
+            continue  # stacked beside a row that splits, which is tall anyway
+        n = chains.get((r, c), 1)
+        # A label longer than its rows is wrapped into two columns: the last row grows.
+        if sum(heights[r:r + n]) < label:
+            ox.min_height(rows[r + n - 1], round(20 * (label - sum(heights[r:r + n - 1]))))
+        # A label longer than its first row needs the next rows on the same page, or it is
+        # wrapped at the page bottom and continued on the next page.
+        for i in range(r, r + n - 1):
+            if not keep[i] or sum(heights[r:i + 1]) >= label:
+                break
+            ox.keep_with_next(rows[i])
+
+
+def _vertical_labels(grid: list[list[Cell | None]], n_header: int, widths_mm: list[float], base_size: float,
+                     layout: _Layout) -> list[tuple[int, int, float]]:
+    """Row, column and estimated length in pt (with a safety margin) of each vertical label."""
+    return [(r, c, LABEL_SAFETY * _cell_pt(item, _pt(widths_mm[c]), base_size, layout))
+            for r in range(n_header, len(grid)) for c, item in enumerate(grid[r])
+            if item is not None and item.vertical and item.colspan == 1 and item.rowspan == 1]
+
+
+def _separate_tables(root: Any) -> None:
+    """A thin paragraph between any two tables that follow each other, at every depth."""
+    for tbl in list(root.iter(qn("w:tbl"))):
+        following = tbl.getnext()
+        if following is not None and following.tag == qn("w:tbl"):
+            p = OxmlElement("w:p")
+            ox.separator(p, SEPARATOR_TWIPS)
+            tbl.addnext(p)
 
 
 def write(document: Document, options: WriterOptions) -> Rendered:
     doc = new_docx(str(options.reference_docx)) if options.reference_docx else new_docx()
     _styles(doc, document)
     _page(doc, document)
+    layout = _layout(document)
     body = doc.element.body
     # The default template's empty first paragraph would print as a blank line.
     for p in list(body.iterchildren(qn("w:p"))):
@@ -271,11 +435,12 @@ def write(document: Document, options: WriterOptions) -> Rendered:
             if pending_break:
                 doc.add_paragraph().paragraph_format.page_break_before = True
                 pending_break = False
-            _table(doc, block, document.page.content_width_mm, document.fonts.size_pt, doc.styles)
+            _table(doc, block, document.page.content_width_mm, document.fonts.size_pt, doc.styles, layout)
             continue
         if pending_break:
             p.paragraph_format.page_break_before = True
             pending_break = False
+    _separate_tables(body)
     props = doc.core_properties
     props.title = document.title
     props.author = props.last_modified_by = "reportgen"
