@@ -3,7 +3,6 @@ exit; and the output folder exactly as it was."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,14 +73,6 @@ CASES = [
 
 def line_of(text: str, marker: str) -> int:
     return text[: text.index(marker)].count("\n") + 1
-
-
-@pytest.fixture(scope="module")
-def good_output(tmp_path_factory: pytest.TempPathFactory, sample_output: Path) -> Path:
-    """A previous good build, which a failed run must leave as it was."""
-    out = tmp_path_factory.mktemp("previous")
-    shutil.copytree(sample_output, out / "shizuoka" / "R5")
-    return out
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

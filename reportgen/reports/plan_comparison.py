@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from reportgen.document import Block, Cell, Column, Document, Heading, Paragraph, Row, Run, Table, para
 from reportgen.load.dataset import DataSet
 from reportgen.model.plan import Measure, Plan
-from reportgen.reports.common import context, document
+from reportgen.reports.common import columns, context, document
 from reportgen.reports.plan_pairs import pair_plans
 from reportgen.templating import Template
 from reportgen.textdiff import Marked, mark_paragraphs, unchanged
@@ -62,7 +62,6 @@ def build(data: DataSet, template: Template) -> Document:
     new, old = data.plan, data.previous.plan
     ctx = context(data)
     mark = template.flag("mark_changes")
-    widths = template.raw("widths")
     header = Row((
         Cell((para(template.text("columns", "field", **ctx), bold=True),), align="center"),
         Cell((para(template.text("columns", "new", **ctx), bold=True),), align="center"),
@@ -92,7 +91,7 @@ def build(data: DataSet, template: Template) -> Document:
             label = Cell((para(field.heading if i == 0 else ""),), vertical=i == 0, joined=i > 0)
             body.append(Row((label, n_cell, o_cell)))
     blocks: list[Block] = [Heading(1, template.text("title", **ctx)),
-                           Table(tuple(Column(float(w)) for w in widths), (header,), tuple(body),
+                           Table(columns(template, "widths"), (header,), tuple(body),
                                  label="comparison")]
     if new.notes or old.notes:
         blocks.append(Heading(2, template.text("labels", "notes", **ctx)))

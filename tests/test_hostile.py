@@ -1,0 +1,260 @@
+"""Hostile input (issue 15): injection, bombs, path tricks, faults, concurrency.
+
+Every case asserts the exit status, a message naming the file and line where there is one,
+no traceback, and that data/ and the earlier outputs are byte-identical afterwards.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from reportgen.cli import cli
+from tests.conftest import invoke, tree_digest
+
+KPI = "shizuoka/R5/kpi_results.yaml"
+META = "shizuoka/R5/meta.yaml"
+TEMPLATE = "shizuoka/templates/kpi-summary.yaml"
+ARGS = ("-b", "shizuoka", "-y", "R5")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it sees (it must see none)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+def png(path: Path) -> Path:
+    """A valid 1×1 PNG: what a file:// URL in the data would embed."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+    return path
+
+
+def injection(port: int, local: Path) -> str:
+    return (f"機密性2\n;}} }} table {{ background: url(http://127.0.0.1:{port}/x.png) }}\n"
+            f"body {{ background: url(file://{local}) }} @page {{ x {{")
+
+
+def yaml_string(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def line_of(text: str, marker: str) -> int:
+    return text[: text.index(marker)].count("\n") + 1
+
+
+# --- 1. Data text never reaches CSS as syntax; nothing is fetched ---------------------------
+
+def test_css_string_escapes_everything_that_could_end_it() -> None:
+    from reportgen.writers.pdf import css_string
+    hostile = 'a"b\'c\\d\ne}f{g;h<i>j)k\x0cl\u2028m'
+    escaped = css_string(hostile)
+    inner = escaped[1:-1]
+    assert not any(ch in inner for ch in "\"'\n{};<>()\x0c\u2028")
+    assert "\\A " in inner and "\\22 " in inner and "\\7D " in inner
+    assert css_string("機密性2 / ページ") == '"機密性2 / ページ"'
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:1/x.png", "https://example.com/x.css", "file:///etc/passwd",
+    "data:image/png;base64,iVBORw0KGgo=", "ftp://example.com/x", "file://host/etc/passwd",
+])
+def test_the_pdf_url_fetcher_refuses_everything_outside_the_package(url: str) -> None:
+    from reportgen.writers.pdf import fetch_package_file
+    with pytest.raises(ValueError, match="fetches no resource"):
+        fetch_package_file(url)
+
+
+def test_the_pdf_url_fetcher_serves_the_package_css() -> None:
+    from reportgen.writers.pdf import HTML_DIR, fetch_package_file
+    assert fetch_package_file((HTML_DIR / "document.css").as_uri()) is not None
+    with pytest.raises(ValueError):
+        fetch_package_file((HTML_DIR / ".." / ".." / "README.md").as_uri())
+
+
+def test_css_injection_in_the_page_header_fetches_nothing(
+    data_copy: Path, tmp_path: Path, listener: Listener
+) -> None:
+    local = png(tmp_path / "local.png")
+    (data_copy / META).write_text(f"confidentiality: {yaml_string(injection(listener.port, local))}\n",
+                                  encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("build", *ARGS, "-r", "kpi-summary", "-f", "pdf", "--data", str(data_copy),
+                    "--output", str(out))
+    assert result.exit_code == 0, result.output
+    pdf = (out / "shizuoka/R5/kpi-summary.pdf").read_bytes()
+    assert listener.connections == 0
+    assert b"/Image" not in pdf  # neither the URL nor the local file was embedded
+    from tests.extract import pdf_text
+    text = pdf_text(out / "shizuoka/R5/kpi-summary.pdf")
+    assert "機密性2" in text and "background" in text  # the header is printed, as text
+
+
+def test_a_two_line_confidentiality_keeps_the_header(data_copy: Path, tmp_path: Path) -> None:
+    (data_copy / META).write_text("confidentiality: |-\n  機密性2\n  取扱注意\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("build", *ARGS, "-r", "kpi-summary", "-f", "pdf", "--data", str(data_copy),
+                    "--output", str(out))
+    assert result.exit_code == 0, result.output
+    from tests.extract import pdf_text
+    text = pdf_text(out / "shizuoka/R5/kpi-summary.pdf")
+    assert "機密性2" in text and "取扱注意" in text
+
+
+def test_footer_braces_other_than_page_counters_stay_text() -> None:
+    from reportgen.writers.pdf import footer_css
+    css = footer_css("{page} {x) } body { color: red} ページ")
+    assert css.count("counter(") == 1 and "\\7B  color" in css
+
+
+# --- cases: a data set edited, a command run, a message and an exit status expected ---------
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    files: dict[str, str | Callable[[str], str]]  # data-relative path → new text or an edit
+    status: int
+    expected: tuple[str, ...]  # substrings of the output; {line} is the marker's line
+    marker: tuple[str, str] | None = None  # (file, text on the line the message must name)
+    args: tuple[str, ...] = ARGS
+    command: str = "build"
+    env: dict[str, str] | None = None
+
+
+def edit(old: str, new: str) -> Callable[[str], str]:
+    def change(text: str) -> str:
+        assert old in text, old
+        return text.replace(old, new, 1)
+    return change
+
+
+def kpi_edit(old: str, new: str) -> dict[str, str | Callable[[str], str]]:
+    return {KPI: edit(old, new)}
+
+
+def branch_template(**values: str) -> dict[str, str | Callable[[str], str]]:
+    """A branch override of the kpi-summary template setting ``values`` (YAML text)."""
+    return {TEMPLATE: "".join(f"{k}: {v}\n" for k, v in values.items())}
+
+
+TEMPLATE_CASES = [
+    Case("template-range-1e9", branch_template(title='"{{ range(10**9) | length }}"'), 4,
+         ("kpi-summary.yaml:1", "range() が長すぎます")),
+    Case("template-string-repeat", branch_template(title="\"{{ 'x' * 10**10 }}\""), 4,
+         ("kpi-summary.yaml:1", "繰り返しの結果が長すぎます")),
+    Case("template-big-integer", branch_template(title='"{{ 10**5000 }}"'), 4,
+         ("kpi-summary.yaml:1", "大きすぎます")),
+    Case("template-concatenation", branch_template(
+        title="\"{% set s = 'x' * 90000 %}{{ s + s }}\""), 4, ("kpi-summary.yaml:1", "連結の結果が長すぎます")),
+    Case("template-lipsum", branch_template(title='"{{ lipsum(10**6) }}"'), 4,
+         ("kpi-summary.yaml:1", "lipsum")),
+    Case("template-division-by-zero", branch_template(title='"{{ 1 / 0 }}"'), 4,
+         ("kpi-summary.yaml:1", "ZeroDivisionError")),
+    Case("template-sandbox-escape", branch_template(title='"{{ \'\'.__class__.__mro__ }}"'), 4,
+         ("kpi-summary.yaml:1",)),
+    Case("template-orientation-css", branch_template(page='{orientation: "portrait; } body { x"}'), 4,
+         ("kpi-summary.yaml:1", "page.orientation", "portrait / landscape")),
+    Case("template-margin-nan", branch_template(page="{orientation: landscape, margin_mm: .nan}"), 4,
+         ("kpi-summary.yaml:1", "page.margin_mm", "0 以上 60 以下")),
+    Case("template-margin-text", branch_template(page="{orientation: landscape, margin_mm: 広め}"), 4,
+         ("kpi-summary.yaml:1", "page.margin_mm")),
+    Case("template-width-zero", {TEMPLATE: "columns:\n  - {value: measure, header: 施策, width: 0}\n"}, 4,
+         ("kpi-summary.yaml:2", "columns[0].width")),
+    Case("template-width-inf", {TEMPLATE: "columns:\n  - {value: measure, header: 施策, width: .inf}\n"}, 4,
+         ("kpi-summary.yaml:2", "columns[0].width")),
+    Case("template-alias-bomb", {TEMPLATE: "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefg", "bcdefgh", strict=True))},
+        4, ("kpi-summary.yaml", "大きすぎます")),
+    Case("template-tag", {TEMPLATE: "title: !!python/object/apply:os.system [ls]\n"}, 4,
+         ("kpi-summary.yaml:1", "タグ")),
+]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner(env=env).invoke(cli, list(args), catch_exceptions=False)
+
+
+def apply(case: Case, data: Path) -> None:
+    for name, change in case.files.items():
+        path = data / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(change if isinstance(change, str) else change(path.read_text(encoding="utf-8")),
+                        encoding="utf-8")
+
+
+def check(case: Case, data: Path, output: Path) -> None:
+    """Run ``case`` on ``data`` (already edited) beside ``output``; assert what every case must."""
+    data_before, output_before = tree_digest(data), tree_digest(output)
+    args = (*case.args, "--data", str(data))
+    if case.command == "build":
+        args += ("-f", "model-json", "--output", str(output))
+    result = run_cli(case.command, *args, env=case.env)
+    assert result.exit_code == case.status, result.output
+    assert "Traceback" not in result.output
+    for expected in case.expected:
+        if "{line}" in expected:
+            assert case.marker is not None
+            file, marker = case.marker
+            expected = expected.format(line=line_of((data / file).read_text(encoding="utf-8"), marker))
+        assert expected in result.output, result.output
+    assert tree_digest(data) == data_before
+    assert tree_digest(output) == output_before
+
+
+@pytest.mark.parametrize("case", TEMPLATE_CASES, ids=[c.id for c in TEMPLATE_CASES])
+def test_template_bounds(case: Case, data_copy: Path, good_output: Path) -> None:
+    apply(case, data_copy)
+    check(case, data_copy, good_output)
+
+
+@pytest.mark.slow
+def test_a_template_that_never_ends_is_stopped(data_copy: Path, good_output: Path) -> None:
+    loops = "{% for i in range(10000) %}{% for j in range(10000) %}{{ i }}{% endfor %}{% endfor %}"
+    case = Case("template-time", branch_template(title=f'"{loops}"'), 4,
+                ("kpi-summary.yaml:1", "秒以内に終わりませんでした"))
+    apply(case, data_copy)
+    check(case, data_copy, good_output)
