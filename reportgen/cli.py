@@ -98,7 +98,10 @@ def build_command(branch: str, year: str, reports: tuple[str, ...], formats: tup
             done += 1
             status.update(f"{b.name} {fy.label()}: {name} ({done}/{total})")
 
-        directory, outputs = build(b, fy, kinds, fmts, data_root, output_root, progress, quarter)
+        def warn(message: str) -> None:
+            err.print("[yellow]警告:[/] " + escape(message))
+
+        directory, outputs = build(b, fy, kinds, fmts, data_root, output_root, progress, quarter, warn)
     for out in outputs:
         pages = f"  {out.rendered.pages} ページ" if out.rendered.pages else ""
         click.echo(f"{directory / out.path}{pages}")

@@ -6,8 +6,16 @@ no traceback, and that data/ and the earlier outputs are byte-identical afterwar
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import json
+import os
+import shutil
+import signal
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -18,7 +26,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from reportgen.cli import cli
-from tests.conftest import invoke, tree_digest
+from tests.conftest import DATA, ROOT, invoke, tree_digest
 
 KPI = "shizuoka/R5/kpi_results.yaml"
 META = "shizuoka/R5/meta.yaml"
@@ -258,3 +266,198 @@ def test_a_template_that_never_ends_is_stopped(data_copy: Path, good_output: Pat
                 ("kpi-summary.yaml:1", "秒以内に終わりませんでした"))
     apply(case, data_copy)
     check(case, data_copy, good_output)
+
+
+# --- 2. Outputs: links, overlapping folders, faults, leftovers, manifest, locks, races -------
+
+def build_json(data: Path, output: Path, *extra: str, env: dict[str, str] | None = None) -> Result:
+    return run_cli("build", *ARGS, "-f", "model-json", "--data", str(data), "--output", str(output), *extra,
+                   env=env)
+
+
+def manifest_matches_files(folder: Path) -> bool:
+    """Every document in ``folder`` is in its manifest with the sha256 of its bytes, and no other."""
+    documents = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    listed = {e["path"]: e["sha256"] for e in documents}
+    on_disk = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+               for p in folder.iterdir() if p.is_file() and p.name != "manifest.json"}
+    return listed == on_disk
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    """An output root with one good model-json build of shizuoka R5."""
+    out = tmp_path / "out"
+    result = build_json(DATA, out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_a_symlink_in_the_output_folder_is_dropped_not_followed(built: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside", encoding="utf-8")
+    folder = built / "shizuoka/R5"
+    (folder / "copied.txt").symlink_to(secret)
+    (folder / "loop").symlink_to(folder / "loop")
+    (folder / "dangling").symlink_to(tmp_path / "nowhere")
+    (folder / "up").symlink_to(tmp_path)
+    first = build_json(DATA, built)
+    assert first.exit_code == 0, first.output
+    assert first.output.count("引き継ぎません") == 4 and "Traceback" not in first.output
+    again = build_json(DATA, built)  # and the next build is as good
+    assert again.exit_code == 0 and "リンク" not in again.output
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "kpi-results.model.json", "kpi-summary.model.json", "manifest.json"]
+    assert manifest_matches_files(folder)
+    assert secret.read_text(encoding="utf-8") == "outside"
+
+
+@pytest.mark.parametrize("where", ["inside", "equal", "around"])
+def test_output_overlapping_data_is_refused(where: str, data_copy: Path) -> None:
+    output = {"inside": data_copy / "shizuoka", "equal": data_copy, "around": data_copy.parent}[where]
+    before = tree_digest(data_copy.parent)
+    result = build_json(data_copy, output)
+    assert result.exit_code == 2, result.output
+    assert "重なっています" in result.output and "Traceback" not in result.output
+    assert tree_digest(data_copy.parent) == before
+
+
+def test_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.write_text("a file", encoding="utf-8")
+    result = build_json(DATA, target)
+    assert result.exit_code == 2 and "フォルダではありません" in result.output
+    assert target.read_text(encoding="utf-8") == "a file"
+
+
+@pytest.mark.parametrize("code,said", [
+    (errno.ENOSPC, "ディスクの空きがありません"), (errno.EROFS, "読み取り専用"),
+    (errno.EACCES, "書き込む権限がありません"), (errno.EDQUOT, "割り当て"), (errno.EIO, "書き込めませんでした"),
+])
+def test_a_file_system_fault_keeps_the_earlier_outputs(
+    code: int, said: str, built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportgen import outputs
+    real = outputs._write
+    calls = 0
+
+    def failing(path: Path, data: bytes) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError(code, os.strerror(code), str(path))
+        real(path, data)
+
+    monkeypatch.setattr(outputs, "_write", failing)
+    before = tree_digest(built)
+    result = build_json(DATA, built)
+    assert result.exit_code == 5, result.output
+    assert said in result.output and "以前の資料はそのまま" in result.output and "Traceback" not in result.output
+    assert tree_digest(built) == before
+    assert [p.name for p in (built / "shizuoka").iterdir() if not p.name.endswith(".lock")] == ["R5"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_output_folder_is_a_message(built: Path) -> None:
+    (built / "shizuoka").chmod(0o555)
+    try:
+        result = build_json(DATA, built)
+    finally:
+        (built / "shizuoka").chmod(0o755)
+    assert result.exit_code == 5 and "保存できません" in result.output
+
+
+def test_leftovers_of_earlier_runs_are_cleaned_and_a_half_swap_recovered(built: Path) -> None:
+    parent = built / "shizuoka"
+    for leftover in (".R5.staging-99999", ".R5.old-99998"):
+        (parent / leftover).mkdir()
+        (parent / leftover / "x.pdf").write_bytes(b"x")
+    result = build_json(DATA, built)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in parent.iterdir()) == [".R5.lock", "R5"]
+    # A kill between the two renames of the fallback swap: only the hidden old set is left.
+    (parent / "R5").rename(parent / ".R5.old-12345")
+    result = build_json(DATA, built, "-r", "kpi-summary")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in parent.iterdir()) == [".R5.lock", "R5"]
+    assert (parent / "R5/kpi-results.model.json").is_file()  # the recovered set's document kept
+
+
+def test_the_manifest_is_made_from_the_files(built: Path) -> None:
+    folder = built / "shizuoka/R5"
+    (folder / "kpi-results.model.json").write_text("{}\n", encoding="utf-8")  # edited by hand
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["documents"].append({"kind": "x", "format": "pdf", "path": "../../../../etc/passwd",
+                                  "sha256": "0" * 64, "bytes": 1})
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = build_json(DATA, built, "-r", "kpi-summary")
+    assert result.exit_code == 0, result.output
+    assert manifest_matches_files(folder)
+    paths = [e["path"] for e in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["documents"]]
+    assert paths == ["kpi-results.model.json", "kpi-summary.model.json"]
+
+
+def test_a_second_build_waits_for_the_lock_then_gives_up(built: Path) -> None:
+    from reportgen.errors import OutputError
+    from reportgen.outputs import locked
+    folder = built / "shizuoka/R5"
+    said: list[str] = []
+    with locked(folder), pytest.raises(OutputError, match="待って"), locked(folder, said.append, timeout=0.3):
+        pass
+    assert said and "待ちます" in said[0]
+    with locked(folder):  # released by the holder's close
+        pass
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), **extra}
+
+
+def build_command(data: Path, output: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "reportgen", "build", *ARGS, "-f", "model-json",
+            "--data", str(data), "--output", str(output), *extra]
+
+
+@pytest.mark.slow
+def test_a_kill_at_every_step_of_the_swap_leaves_the_old_or_the_new_set(tmp_path: Path, data_copy: Path) -> None:
+    out = tmp_path / "out"
+    assert subprocess.run(build_command(data_copy, out), capture_output=True).returncode == 0
+    folder = out / "shizuoka/R5"
+    saved = tmp_path / "old-set"
+    shutil.copytree(folder, saved)
+    old = tree_digest(folder)
+    (data_copy / KPI).write_text((data_copy / KPI).read_text(encoding="utf-8").replace(
+        "サービス水準の向上", "サービス水準の一層の向上"), encoding="utf-8")
+    new: dict[str, str] | None = None
+    killed = 0
+    for step in range(1, 40):
+        run = subprocess.run(build_command(data_copy, out), capture_output=True, text=True,
+                             env=subprocess_env(REPORTGEN_TEST_KILL_AT_STEP=str(step)))
+        assert "Traceback" not in run.stderr
+        now = tree_digest(folder)
+        assert manifest_matches_files(folder), step
+        if run.returncode == 0:  # past the last step: the new set, complete
+            new = now
+            break
+        assert run.returncode == -signal.SIGKILL, run.stderr
+        killed += 1
+        assert now == old or (now != old and manifest_matches_files(folder))
+        shutil.rmtree(folder)  # the old set again, leaving the killed run's leftovers
+        shutil.copytree(saved, folder)
+    assert new is not None and new != old and killed >= 8
+    assert sorted(p.name for p in folder.parent.iterdir()) == [".R5.lock", "R5"]
+
+
+@pytest.mark.slow
+def test_builds_racing_on_one_folder_all_complete(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    runs = [subprocess.Popen(build_command(DATA, out, *extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=subprocess_env())
+            for extra in (("-r", "kpi-results"), ("-r", "kpi-summary"), ("-r", "kpi-summary", "-f", "xlsx"))]
+    for run in runs:
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err.decode()
+    folder = out / "shizuoka/R5"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "kpi-results.model.json", "kpi-summary.model.json", "kpi-summary.xlsx", "manifest.json"]
+    assert manifest_matches_files(folder)
