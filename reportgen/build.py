@@ -80,8 +80,8 @@ def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str
     here = existing_directory(data_root, branch, fy)
     before = data_directory(data_root, branch, fy.previous())
     return [k for k, r in REPORTS.items()
-            if all((here / f).is_file() for f in r.requires)
-            and all((before / f).is_file() for f in r.requires_previous)
+            if all((here / f).exists() for f in r.requires)  # a folder in its place is reported
+            and all((before / f).exists() for f in r.requires_previous)
             and (not r.quarterly or latest_quarter(here) is not None)]
 
 

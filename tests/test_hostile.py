@@ -461,3 +461,141 @@ def test_builds_racing_on_one_folder_all_complete(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == [
         "kpi-results.model.json", "kpi-summary.model.json", "kpi-summary.xlsx", "manifest.json"]
     assert manifest_matches_files(folder)
+
+
+# --- 3-5. Data: bounds, characters, tags, syntax, messages -----------------------------------
+
+TITLE = "    title: サービス水準の向上\n"
+ACTUAL = "        actual: 98.7％\n"
+INDICATOR = "        indicator: サービススタンダード達成状況\n"
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefg", "bcdefgh", strict=True))
+M = ("kpi_results.yaml:{line}",)
+
+
+def at(marker: str, file: str = KPI) -> tuple[str, str]:
+    return (file, marker)
+
+
+DATA_CASES = [
+    # bounds
+    Case("alias-bomb", {KPI: BOMB}, 3, ("kpi_results.yaml", "大きすぎます")),
+    Case("alias-recursive", {KPI: "grading: &a [1, *a]\n"}, 3, ("kpi_results.yaml:1", "自分自身を含んで")),
+    Case("alias-many", {KPI: "a: &a x\nb: [" + ", ".join(["*a"] * 150) + "]\n"}, 3,
+         ("kpi_results.yaml:2", "別名（*名前）が多すぎます")),
+    Case("nesting-deep", {KPI: "a: " + "[" * 200 + "]" * 200 + "\n"}, 3, ("kpi_results.yaml:1", "入れ子が深すぎます")),
+    Case("nesting-deep-block", {KPI: "".join("  " * i + f"k{i}:\n" for i in range(60)) + "  " * 60 + "x\n"}, 3,
+         ("kpi_results.yaml", "入れ子が深すぎます")),
+    Case("file-too-large", {KPI: "# " + "x" * (5 * 1024 * 1024) + "\n"}, 3, ("kpi_results.yaml", "大きすぎます")),
+    Case("figure-28-digits", kpi_edit(ACTUAL, "        actual: 1234567890123456789012345678901％\n"), 3,
+         (*M, "桁が多すぎます"), at("1234567890123456789012345678901")),
+    Case("figure-huge-exponent-like", kpi_edit(ACTUAL, "        actual: 9" + "9" * 40 + ".5％\n"), 3,
+         (*M, "桁が多すぎます"), at("99999999999")),
+    # characters and tags, after escapes are decoded
+    Case("escape-x01", kpi_edit(TITLE, '    title: "サービス\\x01水準"\n'), 3, (*M, "U+0001"), at("\\x01")),
+    Case("escape-x0b", kpi_edit(TITLE, '    title: "サービス\\x0b水準"\n'), 3, (*M, "U+000B"), at("\\x0b")),
+    Case("escape-ufffe", kpi_edit(TITLE, '    title: "サービス\\uFFFE水準"\n'), 3, (*M, "U+FFFE"), at("\\uFFFE")),
+    Case("escape-uffff", kpi_edit(TITLE, '    title: "サービス\\uFFFF水準"\n'), 3, (*M, "U+FFFF"), at("\\uFFFF")),
+    Case("escape-lone-surrogate", kpi_edit(TITLE, '    title: "サービス\\uD800水準"\n'), 3, (*M, "U+D800"),
+         at("\\uD800")),
+    Case("escape-c1", kpi_edit(TITLE, '    title: "サービス\\x85水準"\n'), 3, (*M, "U+0085"), at("\\x85")),
+    Case("raw-control", kpi_edit(TITLE, "    title: サービス\x1b水準\n"), 3, (*M, "制御文字 U+001B"), at("\x1b")),
+    Case("tag-python-apply", kpi_edit(TITLE, "    title: !!python/object/apply:os.system [ls]\n"), 3,
+         (*M, "タグ「!!python/object/apply:os.system」"), at("!!python")),
+    Case("tag-python-name", kpi_edit(TITLE, "    title: !!python/name:os.system ''\n"), 3, (*M, "タグ"),
+         at("!!python")),
+    Case("tag-local", kpi_edit(TITLE, "    title: !secret abc\n"), 3, (*M, "タグ「!secret」"), at("!secret")),
+    Case("tag-binary", kpi_edit(TITLE, "    title: !!binary aGVsbG8=\n"), 3, (*M, "タグ「!!binary」"), at("!!binary")),
+    Case("complex-key", kpi_edit(TITLE, "    ? [a, b]\n    : c\n" + TITLE), 3, (*M, "項目名は一つの文字列"),
+         at("? [a, b]")),
+    Case("whitespace-only-text", kpi_edit(INDICATOR, '        indicator: "  \\u3000 "\n'), 3,
+         (*M, "空白だけです"), at('indicator: "')),
+    Case("data-file-is-a-folder", {}, 3, ("kpi_results.yaml", "フォルダです")),
+    Case("not-utf8", {}, 3, ("kpi_results.yaml", "UTF-8 で保存されていません")),
+    # syntax, in Japanese, where the construct starts
+    Case("unterminated-quote", kpi_edit(TITLE, '    title: "サービス水準の向上\n'), 3,
+         (*M, "引用符", "行目まで一つの文字列"), at('title: "サービス')),
+    Case("bad-indent", kpi_edit(TITLE, "   title: サービス水準の向上\n"), 3, ("kpi_results.yaml:", "字下げ")),
+    Case("unquoted-colon", kpi_edit(TITLE, "    title: 説明: ここ\n"), 3, (*M, "引用符"), at("説明: ここ")),
+    Case("colon-in-list-item", kpi_edit("    plan:\n", "    plan:\n      - 注: 郵送\n"), 3,
+         (*M, "「名前: 値」と読まれました"), at("注: 郵送")),
+    Case("tab-indent", kpi_edit(TITLE, "\ttitle: サービス水準の向上\n"), 3, ("kpi_results.yaml:", "タブ")),
+    Case("unclosed-bracket", kpi_edit(TITLE, "    title: [サービス\n"), 3, ("kpi_results.yaml:", "[ ]")),
+    Case("undefined-alias", kpi_edit(TITLE, "    title: *nowhere\n"), 3, (*M, "アンカー"), at("*nowhere")),
+    Case("bad-escape", kpi_edit(TITLE, '    title: "a\\qb"\n'), 3, (*M, "\\"), at('"a\\qb"')),
+    # meaning
+    Case("unclosed-target", kpi_edit("{target}とする", "{targetとする"), 3, (*M, "{ } の組が閉じられていません"),
+         at("{targetとする")),
+    Case("misspelt-key", kpi_edit(INDICATOR, INDICATOR.replace("indicator", "indicatr")), 3,
+         (*M, "「indicator」の誤りではありませんか"), at("indicatr")),
+    Case("misspelt-top-key", kpi_edit("grading:", "gradng:"), 3,
+         ("kpi_results.yaml:8", "「grading」の誤りではありませんか")),
+    Case("meta-date-1800", {META: "council:\n  number: 5\n  date: 1800-01-01\n"}, 3,
+         ("meta.yaml:3", "council.date", "和暦に変換できません")),
+    Case("meta-misspelt-confidentiality", {META: "confidentialty: 機密性2\n"}, 3,
+         ("meta.yaml:1", "「confidentiality」の誤りではありませんか")),
+    Case("meta-multiline-ok-but-tag", {META: "confidentiality: !!str |-\n  機密性2\n  x\ntitle: !x y\n"}, 3,
+         ("meta.yaml:4", "タグ「!x」")),
+    # arguments and environment
+    Case("year-8000", {}, 2, ("令和8000年度", "扱えません"), args=("-b", "shizuoka", "-y", "令和8000年度")),
+    Case("year-99999", {}, 2, ("99999",), args=("-b", "shizuoka", "-y", "99999")),
+    Case("source-date-epoch-text", {}, 2, ("SOURCE_DATE_EPOCH", "abc"), env={"SOURCE_DATE_EPOCH": "abc"}),
+    Case("source-date-epoch-huge", {}, 2, ("SOURCE_DATE_EPOCH",), env={"SOURCE_DATE_EPOCH": "9" * 30}),
+    Case("missing-required-file", {}, 3, ("plan.yaml", "ファイルがありません", "docs/data-format.md"),
+         args=(*ARGS, "-r", "plan-budget")),
+]
+
+
+@pytest.mark.parametrize("case", DATA_CASES, ids=[c.id for c in DATA_CASES])
+def test_hostile_data(case: Case, data_copy: Path, good_output: Path) -> None:
+    apply(case, data_copy)
+    if case.id == "data-file-is-a-folder":
+        (data_copy / KPI).unlink()
+        (data_copy / KPI).mkdir()
+    if case.id == "not-utf8":
+        (data_copy / KPI).write_bytes("grading: 2段階\n".encode("shift_jis"))
+    if case.id == "source-date-epoch-text" or case.id == "source-date-epoch-huge":
+        case = Case(case.id, {}, case.status, case.expected, args=(*ARGS, "-f", "xlsx"), env=case.env)
+    check(case, data_copy, good_output)
+
+
+def test_a_data_file_that_cannot_be_read_is_a_message(
+    data_copy: Path, good_output: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self.name == "kpi_results.yaml" and sys._getframe(1).f_globals["__name__"].startswith("reportgen."):
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    check(Case("unreadable", {}, 3, ("kpi_results.yaml", "読む権限がありません")), data_copy, good_output)
+
+
+def test_full_width_choices_are_read_in_nfkc(data_copy: Path) -> None:
+    apply(Case("", kpi_edit("grading: 2段階", "grading: ３段階"), 0, ()), data_copy)
+    result = run_cli("validate", *ARGS, "--data", str(data_copy))
+    assert result.exit_code == 0, result.output
+
+
+def test_nfd_and_nfc_titles_are_one_row_group(data_copy: Path) -> None:
+    import unicodedata
+
+    from reportgen.branches import get_branch
+    from reportgen.build import load_for
+    from reportgen.wareki import parse_fiscal_year
+    text = (data_copy / KPI).read_text(encoding="utf-8")
+    title = "サービス水準の向上"  # ビ and ス: NFD splits the voiced mark
+    assert unicodedata.normalize("NFD", title) != title
+    (data_copy / KPI).write_text(text.replace(TITLE, f"    title: {unicodedata.normalize('NFD', title)}\n", 1),
+                                 encoding="utf-8")
+    data = load_for(data_copy, get_branch("shizuoka"), parse_fiscal_year("R5"), ["kpi-summary"])
+    assert data.kpi_results is not None and data.kpi_results.sections[0].title == title
+
+
+def test_a_quote_left_open_at_the_end_names_its_line(data_copy: Path, good_output: Path) -> None:
+    case = Case("quote-open-at-end", {KPI: lambda t: t + '      - "最後の行\n'}, 3, (*M, "引用符"),
+                at('- "最後の行'))
+    apply(case, data_copy)
+    check(case, data_copy, good_output)

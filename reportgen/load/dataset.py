@@ -43,7 +43,7 @@ from reportgen.model.progress import (
 )
 from reportgen.model.quantity import EXAMPLE, Quantity, QuantityError, parse_quantity
 from reportgen.numbers import round_half_up, yen_to_thousand
-from reportgen.wareki import FiscalYear, parse_fiscal_year
+from reportgen.wareki import FiscalYear, parse_fiscal_year, to_era_date
 
 META_FILE = "meta.yaml"
 KPI_RESULTS_FILE = "kpi_results.yaml"
@@ -123,8 +123,9 @@ def load_dataset(
         path = directory / name
         if not path.exists():
             if name in required:
-                problems.append(Problem(display_path(path), None, "", "ファイルがありません。",
-                                        "see docs/data-format.md"))
+                problems.append(Problem(display_path(path), None, "",
+                                        "ファイルがありません（作成する資料に必要です）。",
+                                        f"{name} beside the other data files, as docs/data-format.md describes"))
             continue
         try:
             source = load_yaml(path)
@@ -162,6 +163,12 @@ def _meta(source: Source, branch: Branch, fy: FiscalYear, problems: list[Problem
     if parsed is None:
         return None
     council = parsed.council
+    if council and council.date:
+        try:
+            to_era_date(council.date)
+        except WarekiError as exc:
+            problems.append(source.problem(("council", "date"), exc.message, "a date from 1873-01-01 (明治6年) on"))
+            return None
     return Meta(
         branch=branch,
         fiscal_year=fy,
@@ -229,7 +236,12 @@ def _quantity(text: str, loc: Loc, source: Source, out: list[Problem]) -> Quanti
 
 def _kpi(k: KpiIn, loc: Loc, source: Source, out: list[Problem]) -> Kpi | None:
     before = len(out)
-    fields = {name for _, name, _, _ in string.Formatter().parse(k.statement) if name is not None}
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(k.statement) if name is not None}
+    except ValueError:  # an unclosed or stray brace
+        out.append(source.problem((*loc, "statement"), "{ } の組が閉じられていません。",
+                                  "{target} where the target goes, or {{ and }} for braces as text"))
+        fields = set()
     if fields - {"target"}:
         out.append(source.problem((*loc, "statement"),
                                   f"差し込み {sorted(fields - {'target'})} は使えません。",

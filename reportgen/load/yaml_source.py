@@ -7,6 +7,7 @@ value can be traced back to its line for error messages.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -149,7 +150,7 @@ def load_yaml(path: Path) -> Source:
     except _Refused as exc:
         raise DataError([Problem(shown, exc.line, "", exc.message, exc.expected)]) from None
     except yaml.MarkedYAMLError as exc:
-        raise DataError([syntax_problem(shown, exc)]) from None
+        raise DataError([open_quote(shown, text) or syntax_problem(shown, exc)]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(shown, None, "", "YAML として読めません。", str(exc))]) from None
     source = Source(shown, None)
@@ -196,6 +197,24 @@ def syntax_problem(shown: Path, exc: yaml.MarkedYAMLError) -> Problem:
         message += f"（{start.line + 1}行目から始まる部分で、{noticed.line + 1}行目で気づきました）"
     parser = "; ".join(p for p in (exc.context, exc.problem) if p)
     return Problem(shown, line, "", message, f"valid YAML; parser: {parser}")
+
+
+def open_quote(shown: Path, text: str) -> Problem | None:
+    """A quote left open makes the parser read on to the next quote, often hundreds of lines
+    later, and fail there: name the line where the string starts instead."""
+    last: yaml.ScalarToken | None = None
+    with contextlib.suppress(yaml.YAMLError):
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") \
+                    and token.end_mark.line > token.start_mark.line:
+                last = token
+    if last is None:
+        return None
+    start, end = last.start_mark.line + 1, last.end_mark.line + 1
+    return Problem(shown, start, "",
+                   f"YAML として読めません: 引用符（{last.style}）がこの行で閉じられていません"
+                   f"（{end}行目まで一つの文字列と読まれました）。",
+                   f"a closing {last.style} on line {start}, or |- for text of several lines")
 
 
 class _Builder:
