@@ -95,3 +95,9 @@ class OutputError(ReportgenError):
     """The output folder cannot be written (read-only, full, busy); earlier outputs are kept."""
 
     exit_code = 5
+
+
+class FontError(ReportgenError):
+    """A font the documents need is not installed."""
+
+    exit_code = 5

@@ -599,3 +599,88 @@ def test_a_quote_left_open_at_the_end_names_its_line(data_copy: Path, good_outpu
                 at('- "最後の行'))
     apply(case, data_copy)
     check(case, data_copy, good_output)
+
+
+# --- 6. Fonts and locale; no file read outside the project and the system ---------------------
+
+EMPTY_FONTCONFIG = '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig></fontconfig>\n'
+
+
+@pytest.mark.parametrize("command", ["build", "validate"])
+def test_missing_fonts_are_named_with_the_package_to_install(command: str, tmp_path: Path) -> None:
+    config = tmp_path / "fonts.conf"
+    config.write_text(EMPTY_FONTCONFIG, encoding="utf-8")
+    args = [sys.executable, "-m", "reportgen", command, *ARGS, "--data", str(DATA)]
+    if command == "build":
+        args += ["-r", "kpi-summary", "-f", "pdf", "--output", str(tmp_path / "out")]
+    run = subprocess.run(args, capture_output=True, text=True, timeout=120,
+                         env=subprocess_env(FONTCONFIG_FILE=str(config)))
+    assert run.returncode == 5, run.stderr
+    assert "BIZ UDGothic がインストールされていません" in run.stderr
+    assert "apt-get install fonts-morisawa-bizud-gothic" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_the_pdf_bytes_do_not_depend_on_the_locale(tmp_path: Path) -> None:
+    digests = set()
+    for i, env in enumerate(({"LANG": "C", "LC_ALL": "C"}, {"LANG": "ja_JP.UTF-8", "LC_ALL": "ja_JP.UTF-8"},
+                             {"LANG": "C.UTF-8", "TZ": "Asia/Tokyo"})):
+        out = tmp_path / str(i)
+        run = subprocess.run([*build_command(DATA, out, "-r", "kpi-summary"), "-f", "pdf"], capture_output=True,
+                             text=True, timeout=300, env=subprocess_env(**env))
+        assert run.returncode == 0, run.stderr
+        digests.add(hashlib.sha256((out / "shizuoka/R5/kpi-summary.pdf").read_bytes()).hexdigest())
+    assert len(digests) == 1
+
+
+AUDIT = '''
+import os, sys, tempfile
+allowed = [os.path.realpath(p) for p in sys.argv[1].split(os.pathsep)]
+temp = os.path.realpath(tempfile.gettempdir())
+outside = []
+
+def own_temporary(path):  # tempfile's probe of the temporary folder (and its own files)
+    return path == temp or os.path.dirname(path) == temp and os.path.basename(path).startswith("tmp")
+
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes)):
+        path = os.path.realpath(os.path.abspath(os.fsdecode(args[0])))
+        if not any(path == a or path.startswith(a + os.sep) for a in allowed) and not own_temporary(path):
+            outside.append(path)
+
+sys.addaudithook(hook)
+from reportgen.cli import main
+try:
+    main(sys.argv[2:])
+except SystemExit as exc:
+    code = exc.code
+print("OUTSIDE", sorted(set(outside)), file=sys.stderr)
+sys.exit(code if not outside else 99)
+'''
+
+
+@pytest.mark.slow
+def test_a_pdf_build_of_hostile_data_reads_no_file_outside(
+    data_copy: Path, tmp_path: Path, listener: Listener
+) -> None:
+    """An audit hook sees every file Python opens (WeasyPrint's fetcher included); fonts
+    are opened by fontconfig in C, from the system font folders."""
+    secret = tmp_path / "elsewhere"
+    secret.mkdir()
+    local = png(secret / "local.png")
+    image = yaml_string(f'<img src="file://{local}">')
+    (data_copy / META).write_text(f"confidentiality: {yaml_string(injection(listener.port, local))}\n"
+                                  f"title: {image}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    allowed = [str(ROOT), str(data_copy), str(out), sys.prefix, sys.base_prefix, sys.exec_prefix,
+               "/usr/lib", "/usr/share/fonts", "/etc/fonts", "/var/cache/fontconfig", "/usr/share/zoneinfo",
+               "/etc/localtime", "/dev/null", str(Path.home() / ".cache" / "fontconfig"), "/usr/share/poppler",
+               "/etc/ssl", "/usr/share/fontconfig", "/etc/mime.types"]
+    before = tree_digest(data_copy)
+    run = subprocess.run([sys.executable, "-c", AUDIT, os.pathsep.join(allowed), "build", *ARGS, "-r",
+                          "kpi-summary", "-f", "pdf", "--data", str(data_copy), "--output", str(out)],
+                         capture_output=True, text=True, timeout=300, env=subprocess_env())
+    assert run.returncode == 0, run.stderr
+    assert listener.connections == 0
+    assert tree_digest(data_copy) == before

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,10 @@ def _url_fetcher() -> Any:
 
 
 def write(document: Document, options: WriterOptions) -> Rendered:
+    # fontconfig names a family in the user's language (BIZ UDゴシック under LANG=ja_JP), and
+    # WeasyPrint embeds that name: fixed to English so the bytes do not depend on the locale.
+    # Read once, when fontconfig starts, which is below.
+    os.environ["FC_LANG"] = "en"
     from weasyprint import HTML  # heavy import: only when a PDF is asked for
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
