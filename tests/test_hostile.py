@@ -684,3 +684,18 @@ def test_a_pdf_build_of_hostile_data_reads_no_file_outside(
     assert run.returncode == 0, run.stderr
     assert listener.connections == 0
     assert tree_digest(data_copy) == before
+
+
+def test_ampersands_in_the_xlsx_header_are_text_not_codes() -> None:
+    import io
+
+    import openpyxl
+
+    from reportgen.document import Document, para
+    from reportgen.writers import WRITERS, WriterOptions
+    doc = Document("test", "テスト", (para("本文"),), header_lines=("R&D &Z &F", "二行目\n三行目"),
+                   legend="凡例 &P")
+    ws = openpyxl.load_workbook(io.BytesIO(WRITERS["xlsx"](doc, WriterOptions()).data)).active
+    assert ws is not None
+    assert ws.oddHeader.right.text == "R&&D &&Z &&F　二行目　三行目"
+    assert ws.oddHeader.left.text == "凡例 &&P"
