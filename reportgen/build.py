@@ -187,9 +187,9 @@ def build(
     quarter: int | None = None,
     warn: Warn | None = None,
 ) -> tuple[Path, list[Output]]:
-    check_roots(data_root, output_root)
+    directory = output_directory(output_root, branch, fy)
+    check_roots(data_root, output_root, directory)
     data = load_for(data_root, branch, fy, kinds, quarter)
     outputs = render(documents(data, kinds), formats, progress)
-    directory = output_directory(output_root, branch, fy)
     commit(directory, outputs, lambda entries: manifest(branch, fy, data.meta.year_label(), entries), warn)
     return directory, outputs

@@ -68,13 +68,14 @@ class _Steps:
             os.kill(os.getpid(), signal.SIGKILL)
 
 
-def check_roots(data_root: Path, output_root: Path) -> None:
-    """``--output`` must be a folder (or not exist yet) and apart from ``--data``: a swap
-    inside the data folder would rename the data itself."""
-    data, out = data_root.resolve(), output_root.resolve()
-    if out == data or out.is_relative_to(data) or data.is_relative_to(out):
+def check_roots(data_root: Path, output_root: Path, target: Path) -> None:
+    """``--output`` must be a folder (or not exist yet) outside ``--data``, and the folder a
+    build replaces (``target``) must hold no data: the swap would rename the data itself.
+    Data inside the output root but beside the target (``--output .``) is fine."""
+    data, out, folder = data_root.resolve(), output_root.resolve(), target.resolve()
+    if out.is_relative_to(data) or data.is_relative_to(folder):
         raise UsageError(f"出力フォルダ {output_root} とデータフォルダ {data_root} が重なっています。",
-                         "--output outside --data, and --data outside --output")
+                         "--output outside --data, and no data inside OUTPUT/<branch>/<year>")
     if output_root.exists() and not output_root.is_dir():
         raise UsageError(f"出力先 {output_root} はフォルダではありません。", "--output a folder")
 

@@ -312,11 +312,15 @@ def test_a_symlink_in_the_output_folder_is_dropped_not_followed(built: Path, tmp
     assert secret.read_text(encoding="utf-8") == "outside"
 
 
-@pytest.mark.parametrize("where", ["inside", "equal", "around"])
-def test_output_overlapping_data_is_refused(where: str, data_copy: Path) -> None:
-    output = {"inside": data_copy / "shizuoka", "equal": data_copy, "around": data_copy.parent}[where]
+@pytest.mark.parametrize("where", ["inside", "equal", "target"])
+def test_output_overlapping_data_is_refused(where: str, data_copy: Path, tmp_path: Path) -> None:
+    output = {"inside": data_copy / "shizuoka", "equal": data_copy, "target": tmp_path / "out"}[where]
+    data = data_copy
+    if where == "target":  # the data is the very folder the build would replace
+        data = tmp_path / "out/shizuoka/R5/data"
+        shutil.copytree(data_copy, data)
     before = tree_digest(data_copy.parent)
-    result = build_json(data_copy, output)
+    result = build_json(data, output)
     assert result.exit_code == 2, result.output
     assert "重なっています" in result.output and "Traceback" not in result.output
     assert tree_digest(data_copy.parent) == before
