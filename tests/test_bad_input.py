@@ -101,8 +101,10 @@ def test_all_problems_of_a_file_are_reported_together(data_copy: Path, tmp_path:
     path.write_text(text, encoding="utf-8")
     result = invoke("validate", "-b", "shizuoka", "-y", "R5", "--data", str(data_copy))
     assert result.exit_code == 3
-    assert "データに 2 件の誤りがあります" in result.output  # shape errors first: unknown key, missing field
+    # Shape (unknown key, missing field) and meaning (not a number) in one run.
+    assert "データに 3 件の誤りがあります" in result.output
     assert "owner" in result.output and "indicator" in result.output
+    assert "sections[0].kpis[1].actual: 「九十八点六」は数値ではありません" in result.output
 
 
 def test_a_missing_data_folder_names_it(tmp_path: Path) -> None:

@@ -703,3 +703,29 @@ def test_ampersands_in_the_xlsx_header_are_text_not_codes() -> None:
     assert ws is not None
     assert ws.oddHeader.right.text == "R&&D &&Z &&F　二行目　三行目"
     assert ws.oddHeader.left.text == "凡例 &&P"
+
+
+def test_five_mistakes_in_one_file_are_reported_in_one_run(data_copy: Path, good_output: Path) -> None:
+    """Shape and meaning problems together: an item with a shape problem is set aside and
+    the rest of the file is still checked."""
+    edits = [
+        ("grading: 2段階\n", "grading: 4段階\n", "grading: 4段階", "grading: 「4段階」は使えない値です"),
+        ("        indicator: サービススタンダード達成状況\n", "        indicatr: サービススタンダード達成状況\n",
+         "indicatr:", "sections[0].kpis[0].indicatr: この項目は使えません。「indicator」の誤りではありませんか"),
+        ("        actual: 98.7％\n", "        actual: 九十八点六\n", "actual: 九十八点六",
+         "sections[0].kpis[1].actual: 「九十八点六」は数値ではありません"),
+        ("        actual: 0.54％\n", "        actual: 0.54円\n", "      - id: judo-therapy-claim-rate",
+         "sections[2].kpis[0]: 単位がそろっていません"),
+        ("      - id: overpayment-recovery-rate\n", "      - id: card-collection-rate\n",
+         "      - id: overpayment-recovery-rate", "sections[7].kpis[1].id: id「card-collection-rate」が重複しています"),
+    ]
+    path = data_copy / KPI
+    original = text = path.read_text(encoding="utf-8")
+    for old, new, _, _ in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    expected = ["データに 5 件の誤りがあります"]
+    for _, _, marker, said in edits:  # the edits keep every line where it was
+        expected.append(f"kpi_results.yaml:{line_of(original if marker in original else text, marker)}: {said}")
+    check(Case("five-mistakes", {}, 3, tuple(expected), command="validate", args=ARGS), data_copy, good_output)

@@ -180,11 +180,11 @@ def _meta(source: Source, branch: Branch, fy: FiscalYear, problems: list[Problem
 
 
 def _kpi_results(source: Source, problems: list[Problem]) -> KpiResults | None:
+    before = len(problems)  # shape problems included: the rest is checked, never used
     parsed, found = validate(KpiResultsIn, source)
     problems.extend(found)
     if parsed is None:
         return None
-    before = len(problems)
     seen_sections: dict[str, int] = {}
     seen_kpis: dict[str, int] = {}
     sections = []
@@ -288,11 +288,11 @@ def _kpi(k: KpiIn, loc: Loc, source: Source, out: list[Problem]) -> Kpi | None:
 
 
 def _plan(source: Source, previous: Plan | None, problems: list[Problem]) -> Plan | None:
+    before = len(problems)  # shape problems included: the rest is checked, never used
     parsed, found = validate(PlanIn, source)
     problems.extend(found)
     if parsed is None:
         return None
-    before = len(problems)
     field_ids: dict[str, int] = {}
     measure_ids: dict[str, int] = {}
     paragraph_ids: dict[str, int] = {}
@@ -327,11 +327,11 @@ def _plan(source: Source, previous: Plan | None, problems: list[Problem]) -> Pla
 
 
 def _budget(source: Source, plan: Plan | None, problems: list[Problem]) -> Budget | None:
+    before = len(problems)  # shape problems included: the rest is checked, never used
     parsed, found = validate(BudgetIn, source)
     problems.extend(found)
     if parsed is None:
         return None
-    before = len(problems)
     if plan is None:
         problems.append(source.problem((), "予算は同じ年度の plan.yaml を参照しますが、読めませんでした。",
                                        f"a valid {PLAN_FILE} beside {BUDGET_FILE}"))
@@ -471,11 +471,11 @@ def _through(month: int | None, period: str | None, fy: FiscalYear, quarter: int
 
 def _progress(source: Source, fy: FiscalYear, quarter: int, plan: Plan | None,
               problems: list[Problem]) -> Progress | None:
+    before = len(problems)  # shape problems included: the rest is checked, never used
     parsed, found = validate(ProgressIn, source)
     problems.extend(found)
     if parsed is None:
         return None
-    before = len(problems)
     if parsed.quarter != quarter:
         problems.append(source.problem(("quarter",), f"第{parsed.quarter}四半期と書かれています。",
                                        f"{quarter}, as the file name Q{quarter}.yaml says"))

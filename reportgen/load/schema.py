@@ -6,6 +6,7 @@ rules, unique ids) is checked in ``dataset.py`` against the same source lines.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import unicodedata
@@ -223,11 +224,26 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def validate(model: type[M], source: Source) -> tuple[M | None, list[Problem]]:
-    """Check ``source`` against ``model``; every problem, located, in Japanese."""
+    """Check ``source`` against ``model``; every problem, located, in Japanese.
+
+    With problems, the model returned (if any) is what is left of the file without the
+    items that hold them: for finding the other problems, never for building a document.
+    """
     try:
         return model.model_validate(source.data if source.data is not None else {}), []
     except ValidationError as exc:
-        return None, [_problem(source, err, model) for err in exc.errors()]
+        errors = exc.errors()
+    # A misspelt key is one mistake: its suggestion stands for the "missing" of the real key.
+    misspelt = {(*err["loc"][:-1], close) for err in errors if err["type"] == "extra_forbidden"
+                for close in _suggest(model, tuple(err["loc"]))}
+    problems = [_problem(source, err, model) for err in errors
+                if not (err["type"] == "missing" and tuple(err["loc"]) in misspelt)]
+    # The rest of the file is checked too (every problem in one run): without the items that
+    # hold a shape problem, the file is validated again for the meaning checks.
+    if source.prune([tuple(err["loc"]) for err in errors]):
+        with contextlib.suppress(ValidationError):
+            return model.model_validate(source.data if source.data is not None else {}), problems
+    return None, problems
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -248,6 +264,11 @@ def known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return sorted({name for m in models for name in m.model_fields})
 
 
+def _suggest(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The valid key nearest to the unknown one at ``loc``, if one is near."""
+    return difflib.get_close_matches(str(loc[-1]), known_keys(model, loc), n=1, cutoff=0.6)
+
+
 def _problem(source: Source, err: Any, model: type[BaseModel]) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -264,7 +285,7 @@ def _problem(source: Source, err: Any, model: type[BaseModel]) -> Problem:
                        "引用符（\"…\"）で囲んでください。")
     expected = EXPECTED.get(field, "")
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(field, known_keys(model, loc), n=1, cutoff=0.6)
+        close = _suggest(model, loc)
         expected = ""
         if close:
             message = f"この項目は使えません。「{close[0]}」の誤りではありませんか。"

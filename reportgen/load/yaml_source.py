@@ -39,16 +39,65 @@ class Source:
     path: Path
     data: Any
     lines: dict[Loc, int] = field(default_factory=dict)
+    # After ``prune``: for each list that lost items (by its place in the file), the file's
+    # index of every item kept, so that problems found later still name the file's places.
+    kept: dict[Loc, list[int]] = field(default_factory=dict)
+
+    def original(self, loc: Loc) -> Loc:
+        """``loc`` in the (pruned) data → the same place in the file."""
+        out: list[str | int] = []
+        for part in loc:
+            kept = self.kept.get(tuple(out))
+            out.append(kept[part] if kept is not None and isinstance(part, int) and part < len(kept) else part)
+        return tuple(out)
 
     def line_of(self, loc: Loc) -> int | None:
         """The line of ``loc``, or of its nearest ancestor that the file spells out."""
+        loc = self.original(loc)
         for end in range(len(loc), -1, -1):
             if loc[:end] in self.lines:
                 return self.lines[loc[:end]]
         return None
 
     def problem(self, loc: Loc, message: str, expected: str = "") -> Problem:
-        return Problem(self.path, self.line_of(loc), format_loc(loc), message, expected)
+        return Problem(self.path, self.line_of(loc), format_loc(self.original(loc)), message, expected)
+
+    def prune(self, bad: list[tuple[Any, ...]]) -> bool:
+        """Drop from ``data`` the innermost list item (or else the top-level key) holding each
+        place in ``bad``, so that the rest of the file can still be checked: every problem
+        of a file in one run. False when a place lies in no item or key that can go."""
+        drops: dict[Loc, set[int]] = {}
+        top: set[str | int] = set()
+        for loc in bad:
+            path: list[str | int] = []
+            value = self.data
+            for part in loc:  # the part of the place that names data (not a union's tag)
+                if (isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)) \
+                        or (isinstance(value, dict) and part in value):
+                    path.append(part)
+                    value = value[part]
+                else:
+                    break
+            items = [i for i, part in enumerate(path) if isinstance(part, int)]
+            if items:
+                drops.setdefault(tuple(path[: items[-1]]), set()).add(int(path[items[-1]]))
+            elif path:
+                top.add(path[0])
+            else:
+                return False
+
+        def rebuild(value: Any, loc: Loc) -> Any:
+            if isinstance(value, dict):
+                return {k: rebuild(v, (*loc, k)) for k, v in value.items() if loc or k not in top}
+            if isinstance(value, list):
+                kept = [i for i in range(len(value)) if i not in drops.get(loc, ())]
+                if len(kept) < len(value):
+                    self.kept[loc] = kept
+                return [rebuild(value[i], (*loc, i)) for i in kept]
+            return value
+
+        self.data = rebuild(self.data, ())
+        return True
 
 
 def display_path(path: Path) -> str:
