@@ -729,3 +729,20 @@ def test_five_mistakes_in_one_file_are_reported_in_one_run(data_copy: Path, good
     for _, _, marker, said in edits:  # the edits keep every line where it was
         expected.append(f"kpi_results.yaml:{line_of(original if marker in original else text, marker)}: {said}")
     check(Case("five-mistakes", {}, 3, tuple(expected), command="validate", args=ARGS), data_copy, good_output)
+
+
+def test_a_quarterly_cell_may_be_text_as_the_data_format_says(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "saitama", data / "saitama")
+    path = data / "saitama/R2/progress/Q3.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("              - 5,089件\n            total: 13,845件\n",
+                        "              - 集計中\n            total: 13,845件\n", 1)
+    text = text.replace("              - 3,134件\n", "              - －\n", 1)
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "-b", "saitama", "-y", "R2", "-r", "progress", "-f", "model-json", "--data", str(data),
+                     "--output", str(out))
+    assert result.exit_code == 0, result.output
+    model = (out / "saitama/R2/progress-Q3.model.json").read_text(encoding="utf-8")
+    assert "集計中" in model and "13,845件" in model  # the typed 合計 printed where none is computed

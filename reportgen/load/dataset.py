@@ -426,23 +426,21 @@ def _figure_table(t: FigureTableIn, fy: FiscalYear, quarter: int, loc: Loc, sour
             problems.append(source.problem((*rloc, "quarters"),
                                            f"四半期の値が {len(row.quarters)} 個あります。",
                                            f"1 to {reached} values, from 第1四半期"))
-        quarters = [_quantity(q, (*rloc, "quarters", i), source, problems) for i, q in enumerate(row.quarters)]
+        quarters = tuple(_figure(q) for q in row.quarters)  # a cell may be text (－, 集計中)
         prev_total = _quantity(previous[0], (*rloc, "previous"), source, problems) if previous else None
-        if any(q is None for q in quarters):
-            continue
-        units = {q.unit for q in quarters if q}
+        units = {q.unit for q in quarters if isinstance(q, Quantity)}
         if len(units) > 1:
             problems.append(source.problem((*rloc, "quarters"),
                                            f"四半期の値の単位がそろっていません（{'・'.join(sorted(units))}）。",
                                            "one unit for the row, such as 件"))
-        figure = FigureRow(row.label, row.period, row.through, row.previous_label,
-                           quarters=tuple(q for q in quarters if q), previous_total=prev_total)
-        if row.total is not None:
+        figure = FigureRow(row.label, row.period, row.through, row.previous_label, quarters=quarters,
+                           previous_total=prev_total, typed_total=_figure(row.total) if row.total else None)
+        if row.total is not None and figure.computed_total is not None:
             typed = _quantity(row.total, (*rloc, "total"), source, problems)
-            if typed is not None and typed.value != figure.total.value:
+            if typed is not None and typed.value != figure.computed_total.value:
                 problems.append(source.problem(
                     (*rloc, "total"),
-                    f"合計「{row.total}」が四半期の値の合計 {figure.total} と一致しません。",
+                    f"合計「{row.total}」が四半期の値の合計 {figure.computed_total} と一致しません。",
                     "the sum of the quarters, or no total (it is computed)"))
         rows.append(figure)
     return FigureTable(tuple(t.columns), tuple(rows), t.title, t.quarterly, t.comparison)

@@ -62,9 +62,10 @@ def _percent(part: Decimal, whole: Decimal) -> str:
 
 
 def _ratio(row: FigureRow) -> str:
-    if row.previous_total is None or row.previous_total.value == 0:
+    total = row.total
+    if not isinstance(total, Quantity) or row.previous_total is None or row.previous_total.value == 0:
         return "－"
-    return _percent(row.total.value, row.previous_total.value)
+    return _percent(total.value, row.previous_total.value)
 
 
 def _comparison_ratio(value: object, previous: object) -> str:
