@@ -746,3 +746,39 @@ def test_a_quarterly_cell_may_be_text_as_the_data_format_says(tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     model = (out / "saitama/R2/progress-Q3.model.json").read_text(encoding="utf-8")
     assert "集計中" in model and "13,845件" in model  # the typed 合計 printed where none is computed
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KB tmpfs, where mounting is allowed (root in a container); skipped elsewhere."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    run = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True)
+    if run.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_keeps_the_earlier_outputs(tiny_disk: Path) -> None:
+    first = build_json(DATA, tiny_disk, "-r", "kpi-summary")
+    assert first.exit_code == 0, first.output
+    before = tree_digest(tiny_disk)
+    result = build_json(DATA, tiny_disk)  # kpi-results.model.json alone is about 240 KB
+    assert result.exit_code == 5, result.output
+    assert "ディスクの空きがありません" in result.output and "Traceback" not in result.output
+    assert tree_digest(tiny_disk) == before
+    assert sorted(p.name for p in (tiny_disk / "shizuoka").iterdir()) == [".R5.lock", "R5"]
+
+
+def test_a_read_only_disk_keeps_the_earlier_outputs(tiny_disk: Path) -> None:
+    first = build_json(DATA, tiny_disk, "-r", "kpi-summary")
+    assert first.exit_code == 0, first.output
+    subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], check=True)
+    before = tree_digest(tiny_disk)
+    result = build_json(DATA, tiny_disk, "-r", "kpi-summary")
+    assert result.exit_code == 5, result.output
+    assert "読み取り専用" in result.output and "Traceback" not in result.output
+    assert tree_digest(tiny_disk) == before
