@@ -45,8 +45,9 @@ Warn = Callable[[str], None]
 LOCK_TIMEOUT_S = 600.0
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-# Test hook: kill this process (SIGKILL) at the Nth file-system step of ``replace``, to prove
-# that a kill at any step leaves the old or the new set under the real name.
+# Test hook: "N" kills this process with SIGKILL at the Nth file-system step of ``replace``
+# ("N:TERM" with a scheduler's SIGTERM), to prove that a kill at any step leaves the old or
+# the new set under the real name.
 FAULT_ENV = "REPORTGEN_TEST_KILL_AT_STEP"
 
 
@@ -58,14 +59,15 @@ class _Steps:
     """Counts the file-system steps of one replacement; the fault hook kills at step N."""
 
     def __init__(self) -> None:
-        value = os.environ.get(FAULT_ENV, "")
-        self.kill_at = int(value) if value.isdigit() else 0
+        step, _, name = os.environ.get(FAULT_ENV, "").partition(":")
+        self.kill_at = int(step) if step.isdigit() else 0
+        self.signal = signal.SIGTERM if name == "TERM" else signal.SIGKILL
         self.count = 0
 
     def __call__(self) -> None:
         self.count += 1
         if self.count == self.kill_at:
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.kill(os.getpid(), self.signal)
 
 
 def check_roots(data_root: Path, output_root: Path, target: Path) -> None:

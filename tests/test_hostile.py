@@ -433,22 +433,26 @@ def test_a_kill_at_every_step_of_the_swap_leaves_the_old_or_the_new_set(tmp_path
     (data_copy / KPI).write_text((data_copy / KPI).read_text(encoding="utf-8").replace(
         "サービス水準の向上", "サービス水準の一層の向上"), encoding="utf-8")
     new: dict[str, str] | None = None
+    after_kill: list[dict[str, str]] = []
     killed = 0
     for step in range(1, 40):
+        how = "TERM" if step % 4 == 0 else "KILL"  # a scheduler's timeout now and then
         run = subprocess.run(build_command(data_copy, out), capture_output=True, text=True,
-                             env=subprocess_env(REPORTGEN_TEST_KILL_AT_STEP=str(step)))
+                             env=subprocess_env(REPORTGEN_TEST_KILL_AT_STEP=f"{step}:{how}"))
         assert "Traceback" not in run.stderr
         now = tree_digest(folder)
         assert manifest_matches_files(folder), step
         if run.returncode == 0:  # past the last step: the new set, complete
             new = now
             break
-        assert run.returncode == -signal.SIGKILL, run.stderr
+        assert run.returncode == -getattr(signal, f"SIG{how}"), run.stderr
         killed += 1
-        assert now == old or (now != old and manifest_matches_files(folder))
+        after_kill.append(now)
         shutil.rmtree(folder)  # the old set again, leaving the killed run's leftovers
         shutil.copytree(saved, folder)
     assert new is not None and new != old and killed >= 8
+    assert all(state in (old, new) for state in after_kill)  # each kill: the old or the new set
+    assert old in after_kill and new in after_kill  # both sides of the swap were hit
     assert sorted(p.name for p in folder.parent.iterdir()) == [".R5.lock", "R5"]
 
 
