@@ -1,20 +1,19 @@
 """A build: data set → documents → files, all or nothing.
 
-Everything is rendered in memory first; files are written into a staging folder beside
-the output folder, which then replaces it with two renames. A failure at any point before
-that leaves the previous outputs exactly as they were.
+Everything is rendered in memory first; ``reportgen.outputs`` then replaces the output
+folder at once, under a lock. A failure or a kill at any point leaves the previous outputs
+or the new ones, complete.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import shutil
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportgen import __version__
 from reportgen.branches import Branch
@@ -29,6 +28,7 @@ from reportgen.load.dataset import (
     load_dataset,
 )
 from reportgen.load.yaml_source import display_path
+from reportgen.outputs import Warn, check_roots, read_manifest, replace
 from reportgen.reports import REPORTS
 from reportgen.templating import load_template
 from reportgen.wareki import FiscalYear
@@ -49,20 +49,6 @@ class Output:
     path: str  # relative to the output folder
     rendered: Rendered
     quarter: int | None = None
-
-    def entry(self) -> dict[str, object]:
-        entry: dict[str, object] = {
-            "kind": self.kind,
-            "format": self.format,
-            "path": self.path,
-            "sha256": hashlib.sha256(self.rendered.data).hexdigest(),
-            "bytes": len(self.rendered.data),
-        }
-        if self.quarter is not None:
-            entry["quarter"] = self.quarter
-        if self.rendered.pages is not None:
-            entry["pages"] = self.rendered.pages
-        return entry
 
 
 def file_name(kind: str, fmt: str, quarter: int | None = None) -> str:
@@ -94,8 +80,8 @@ def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str
     here = existing_directory(data_root, branch, fy)
     before = data_directory(data_root, branch, fy.previous())
     return [k for k, r in REPORTS.items()
-            if all((here / f).is_file() for f in r.requires)
-            and all((before / f).is_file() for f in r.requires_previous)
+            if all((here / f).exists() for f in r.requires)  # a folder in its place is reported
+            and all((before / f).exists() for f in r.requires_previous)
             and (not r.quarterly or latest_quarter(here) is not None)]
 
 
@@ -133,47 +119,61 @@ def manifest(branch: Branch, fy: FiscalYear, label: str, entries: list[dict[str,
         "year": fy.short,
         "fiscal_year": fy.start_year,
         "fiscal_year_label": label,
-        "documents": sorted(entries, key=lambda e: (str(e["kind"]), str(e["format"]))),
+        "documents": sorted(entries, key=lambda e: (str(e["kind"]), str(e["format"]), str(e["path"]))),
     }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def commit(directory: Path, outputs: list[Output], manifest_for: Callable[[list[dict[str, object]]], bytes]) -> None:
+def commit(directory: Path, outputs: list[Output], manifest_for: Callable[[list[dict[str, object]]], bytes],
+           warn: Warn | None = None) -> None:
     """Write ``outputs`` into ``directory`` beside what it holds, replacing it at once."""
-    parent = directory.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = parent / f".{directory.name}.staging-{os.getpid()}"
-    retired = parent / f".{directory.name}.old-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        if directory.is_dir():
-            shutil.copytree(directory, staging)
-        else:
-            staging.mkdir()
-        entries = _kept_entries(staging, outputs)
-        for out in outputs:
-            (staging / out.path).write_bytes(out.rendered.data)
-            entries.append(out.entry())
-        (staging / MANIFEST).write_bytes(manifest_for(entries))
-        if directory.exists():
-            directory.rename(retired)
-        staging.rename(directory)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if retired.exists() and not directory.exists():
-            retired.rename(directory)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+    ours = {out.path: out for out in outputs}
+    earlier = read_manifest(directory / MANIFEST)
+
+    def entries(staging: Path) -> bytes:
+        return manifest_for(disk_entries(staging, ours, earlier))
+
+    replace(directory, {out.path: out.rendered.data for out in outputs}, MANIFEST, entries, warn)
 
 
-def _kept_entries(folder: Path, outputs: list[Output]) -> list[dict[str, object]]:
-    """Manifest entries of earlier documents that this build does not replace."""
-    replaced = {out.path for out in outputs}
-    with contextlib.suppress(FileNotFoundError, ValueError, KeyError, TypeError):
-        old = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        return [e for e in old["documents"]
-                if e["path"] not in replaced and (folder / e["path"]).is_file()]
-    return []
+_NAME = re.compile(r"(?P<kind>[a-z-]+?)(?:-Q(?P<quarter>[1-4]))?\.(?P<ext>[a-z.]+)")
+
+
+def document_of(name: str) -> tuple[str, str, int | None] | None:
+    """kpi-results.pdf → (kind, format, quarter); None for a file that is not a document."""
+    match = _NAME.fullmatch(name)
+    formats = {EXTENSIONS.get(f, f): f for f in WRITERS}
+    if not match or match["kind"] not in REPORTS or match["ext"] not in formats:
+        return None
+    quarter = int(match["quarter"]) if match["quarter"] else None
+    if quarter is not None and not REPORTS[match["kind"]].quarterly:
+        return None
+    return match["kind"], formats[match["ext"]], quarter
+
+
+def disk_entries(folder: Path, ours: dict[str, Output], earlier: dict[str, Any]) -> list[dict[str, object]]:
+    """The manifest's documents, from the files in ``folder``: each hashed where it lies, so
+    a hand-edited document gets its own sha256 and no entry names a file elsewhere. The page
+    count of a document this build did not make is kept only while its bytes are unchanged."""
+    found = []
+    for path in sorted(folder.iterdir()):
+        described = document_of(path.name) if path.is_file() and not path.is_symlink() else None
+        if described is None:
+            continue
+        kind, fmt, quarter = described
+        data = path.read_bytes()
+        entry: dict[str, object] = {"kind": kind, "format": fmt, "path": path.name,
+                                    "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        if quarter is not None:
+            entry["quarter"] = quarter
+        pages = ours[path.name].rendered.pages if path.name in ours else None
+        old = earlier.get(path.name)
+        if path.name not in ours and isinstance(old, dict) and old.get("sha256") == entry["sha256"]:
+            pages = old.get("pages") if isinstance(old.get("pages"), int) else None
+        if pages is not None:
+            entry["pages"] = pages
+        found.append(entry)
+    return found
 
 
 def build(
@@ -185,9 +185,11 @@ def build(
     output_root: Path,
     progress: Progress | None = None,
     quarter: int | None = None,
+    warn: Warn | None = None,
 ) -> tuple[Path, list[Output]]:
+    directory = output_directory(output_root, branch, fy)
+    check_roots(data_root, output_root, directory)
     data = load_for(data_root, branch, fy, kinds, quarter)
     outputs = render(documents(data, kinds), formats, progress)
-    directory = output_directory(output_root, branch, fy)
-    commit(directory, outputs, lambda entries: manifest(branch, fy, data.meta.year_label(), entries))
+    commit(directory, outputs, lambda entries: manifest(branch, fy, data.meta.year_label(), entries), warn)
     return directory, outputs

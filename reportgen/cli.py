@@ -13,6 +13,7 @@ from reportgen import __version__
 from reportgen.branches import BRANCHES, NATIONAL, get_branch
 from reportgen.build import DEFAULT_FORMATS, available_kinds, build, documents, load_for
 from reportgen.errors import DataError, ReportgenError, UsageError
+from reportgen.fonts import check_fonts
 from reportgen.load.dataset import DATA_FILES, load_dataset, progress_file, quarters
 from reportgen.reports import REPORTS
 from reportgen.wareki import parse_fiscal_year
@@ -90,6 +91,8 @@ def build_command(branch: str, year: str, reports: tuple[str, ...], formats: tup
         raise UsageError(f"{b.name} {fy.label()} のデータから作成できる資料がありません。",
                          f"no data files for any report kind under {data_root}")
     fmts = _choose(formats, WRITERS, DEFAULT_FORMATS, "出力形式", "formats")
+    if "pdf" in fmts:  # DOCX and XLSX only name the fonts; the PDF embeds them
+        check_fonts()
     total = len(kinds) * len(fmts)
     done = 0
     with err.status(f"{b.name} {fy.label()} を作成しています…") as status:
@@ -98,7 +101,10 @@ def build_command(branch: str, year: str, reports: tuple[str, ...], formats: tup
             done += 1
             status.update(f"{b.name} {fy.label()}: {name} ({done}/{total})")
 
-        directory, outputs = build(b, fy, kinds, fmts, data_root, output_root, progress, quarter)
+        def warn(message: str) -> None:
+            err.print("[yellow]警告:[/] " + escape(message))
+
+        directory, outputs = build(b, fy, kinds, fmts, data_root, output_root, progress, quarter, warn)
     for out in outputs:
         pages = f"  {out.rendered.pages} ページ" if out.rendered.pages else ""
         click.echo(f"{directory / out.path}{pages}")
@@ -117,6 +123,7 @@ def validate_command(branch: str, year: str, data_root: Path) -> None:
       reportgen validate --branch shizuoka --year R5
     """
     b, fy = get_branch(branch), parse_fiscal_year(year)
+    check_fonts()
     data = load_dataset(data_root, b, fy)  # every file present, whether a report needs it or not
     # Building the documents in memory also checks the templates against the data.
     present = available_kinds(data_root, b, fy)

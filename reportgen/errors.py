@@ -89,3 +89,15 @@ class RenderError(ReportgenError):
     """A writer could not produce a file; earlier outputs are left as they were."""
 
     exit_code = 5
+
+
+class OutputError(ReportgenError):
+    """The output folder cannot be written (read-only, full, busy); earlier outputs are kept."""
+
+    exit_code = 5
+
+
+class FontError(ReportgenError):
+    """A font the documents need is not installed."""
+
+    exit_code = 5

@@ -292,6 +292,16 @@ _FY_WESTERN = re.compile(r"^(?P<y>\d{4})(年度)?$")
 
 def parse_fiscal_year(text: str) -> FiscalYear:
     """R5, 令和5年度, 令和５年度, 令和五年度, 2023 and 2023年度 all name FY2023."""
+    fy = _parse_fiscal_year(text)
+    if fy.start_year > LAST_FISCAL_YEAR:  # its March must still be a date
+        raise WarekiError(f"年度「{str(text).strip()}」は扱えません。", f"fiscal years up to {LAST_FISCAL_YEAR}")
+    return fy
+
+
+LAST_FISCAL_YEAR = 9998
+
+
+def _parse_fiscal_year(text: str) -> FiscalYear:
     raw = str(text).strip()
     normal = unicodedata.normalize("NFKC", raw).upper().replace(" ", "")
     if m := _FY_WESTERN.match(normal):

@@ -42,3 +42,11 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA / "shizuoka", target / "shizuoka")
     return target
+
+
+@pytest.fixture(scope="module")
+def good_output(tmp_path_factory: pytest.TempPathFactory, sample_output: Path) -> Path:
+    """A previous good build, which a failed run must leave as it was."""
+    out = tmp_path_factory.mktemp("previous")
+    shutil.copytree(sample_output, out / "shizuoka" / "R5")
+    return out

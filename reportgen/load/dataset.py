@@ -43,7 +43,7 @@ from reportgen.model.progress import (
 )
 from reportgen.model.quantity import EXAMPLE, Quantity, QuantityError, parse_quantity
 from reportgen.numbers import round_half_up, yen_to_thousand
-from reportgen.wareki import FiscalYear, parse_fiscal_year
+from reportgen.wareki import FiscalYear, parse_fiscal_year, to_era_date
 
 META_FILE = "meta.yaml"
 KPI_RESULTS_FILE = "kpi_results.yaml"
@@ -123,8 +123,9 @@ def load_dataset(
         path = directory / name
         if not path.exists():
             if name in required:
-                problems.append(Problem(display_path(path), None, "", "ファイルがありません。",
-                                        "see docs/data-format.md"))
+                problems.append(Problem(display_path(path), None, "",
+                                        "ファイルがありません（作成する資料に必要です）。",
+                                        f"{name} beside the other data files, as docs/data-format.md describes"))
             continue
         try:
             source = load_yaml(path)
@@ -162,6 +163,12 @@ def _meta(source: Source, branch: Branch, fy: FiscalYear, problems: list[Problem
     if parsed is None:
         return None
     council = parsed.council
+    if council and council.date:
+        try:
+            to_era_date(council.date)
+        except WarekiError as exc:
+            problems.append(source.problem(("council", "date"), exc.message, "a date from 1873-01-01 (明治6年) on"))
+            return None
     return Meta(
         branch=branch,
         fiscal_year=fy,
@@ -173,11 +180,11 @@ def _meta(source: Source, branch: Branch, fy: FiscalYear, problems: list[Problem
 
 
 def _kpi_results(source: Source, problems: list[Problem]) -> KpiResults | None:
+    before = len(problems)  # shape problems included: the rest is checked, never used
     parsed, found = validate(KpiResultsIn, source)
     problems.extend(found)
     if parsed is None:
         return None
-    before = len(problems)
     seen_sections: dict[str, int] = {}
     seen_kpis: dict[str, int] = {}
     sections = []
@@ -229,7 +236,12 @@ def _quantity(text: str, loc: Loc, source: Source, out: list[Problem]) -> Quanti
 
 def _kpi(k: KpiIn, loc: Loc, source: Source, out: list[Problem]) -> Kpi | None:
     before = len(out)
-    fields = {name for _, name, _, _ in string.Formatter().parse(k.statement) if name is not None}
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(k.statement) if name is not None}
+    except ValueError:  # an unclosed or stray brace
+        out.append(source.problem((*loc, "statement"), "{ } の組が閉じられていません。",
+                                  "{target} where the target goes, or {{ and }} for braces as text"))
+        fields = set()
     if fields - {"target"}:
         out.append(source.problem((*loc, "statement"),
                                   f"差し込み {sorted(fields - {'target'})} は使えません。",
@@ -276,11 +288,11 @@ def _kpi(k: KpiIn, loc: Loc, source: Source, out: list[Problem]) -> Kpi | None:
 
 
 def _plan(source: Source, previous: Plan | None, problems: list[Problem]) -> Plan | None:
+    before = len(problems)  # shape problems included: the rest is checked, never used
     parsed, found = validate(PlanIn, source)
     problems.extend(found)
     if parsed is None:
         return None
-    before = len(problems)
     field_ids: dict[str, int] = {}
     measure_ids: dict[str, int] = {}
     paragraph_ids: dict[str, int] = {}
@@ -315,11 +327,11 @@ def _plan(source: Source, previous: Plan | None, problems: list[Problem]) -> Pla
 
 
 def _budget(source: Source, plan: Plan | None, problems: list[Problem]) -> Budget | None:
+    before = len(problems)  # shape problems included: the rest is checked, never used
     parsed, found = validate(BudgetIn, source)
     problems.extend(found)
     if parsed is None:
         return None
-    before = len(problems)
     if plan is None:
         problems.append(source.problem((), "予算は同じ年度の plan.yaml を参照しますが、読めませんでした。",
                                        f"a valid {PLAN_FILE} beside {BUDGET_FILE}"))
@@ -414,23 +426,21 @@ def _figure_table(t: FigureTableIn, fy: FiscalYear, quarter: int, loc: Loc, sour
             problems.append(source.problem((*rloc, "quarters"),
                                            f"四半期の値が {len(row.quarters)} 個あります。",
                                            f"1 to {reached} values, from 第1四半期"))
-        quarters = [_quantity(q, (*rloc, "quarters", i), source, problems) for i, q in enumerate(row.quarters)]
+        quarters = tuple(_figure(q) for q in row.quarters)  # a cell may be text (－, 集計中)
         prev_total = _quantity(previous[0], (*rloc, "previous"), source, problems) if previous else None
-        if any(q is None for q in quarters):
-            continue
-        units = {q.unit for q in quarters if q}
+        units = {q.unit for q in quarters if isinstance(q, Quantity)}
         if len(units) > 1:
             problems.append(source.problem((*rloc, "quarters"),
                                            f"四半期の値の単位がそろっていません（{'・'.join(sorted(units))}）。",
                                            "one unit for the row, such as 件"))
-        figure = FigureRow(row.label, row.period, row.through, row.previous_label,
-                           quarters=tuple(q for q in quarters if q), previous_total=prev_total)
-        if row.total is not None:
+        figure = FigureRow(row.label, row.period, row.through, row.previous_label, quarters=quarters,
+                           previous_total=prev_total, typed_total=_figure(row.total) if row.total else None)
+        if row.total is not None and figure.computed_total is not None:
             typed = _quantity(row.total, (*rloc, "total"), source, problems)
-            if typed is not None and typed.value != figure.total.value:
+            if typed is not None and typed.value != figure.computed_total.value:
                 problems.append(source.problem(
                     (*rloc, "total"),
-                    f"合計「{row.total}」が四半期の値の合計 {figure.total} と一致しません。",
+                    f"合計「{row.total}」が四半期の値の合計 {figure.computed_total} と一致しません。",
                     "the sum of the quarters, or no total (it is computed)"))
         rows.append(figure)
     return FigureTable(tuple(t.columns), tuple(rows), t.title, t.quarterly, t.comparison)
@@ -459,11 +469,11 @@ def _through(month: int | None, period: str | None, fy: FiscalYear, quarter: int
 
 def _progress(source: Source, fy: FiscalYear, quarter: int, plan: Plan | None,
               problems: list[Problem]) -> Progress | None:
+    before = len(problems)  # shape problems included: the rest is checked, never used
     parsed, found = validate(ProgressIn, source)
     problems.extend(found)
     if parsed is None:
         return None
-    before = len(problems)
     if parsed.quarter != quarter:
         problems.append(source.problem(("quarter",), f"第{parsed.quarter}四半期と書かれています。",
                                        f"{quarter}, as the file name Q{quarter}.yaml says"))

@@ -6,16 +6,33 @@ rules, unique ids) is checked in ``dataset.py`` against the same source lines.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import Annotated, Any, Literal, TypeVar
+import difflib
+import unicodedata
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from reportgen.errors import Problem
 from reportgen.load.yaml_source import Source
 
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "whitespace only")
+    return value
+
+
+def _nfkc(value: Any) -> Any:
+    """３段階 is 3段階: a choice is compared in NFKC, as 年度 (令和５年度) are read."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+
+
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-Text = Annotated[str, Field(min_length=1)]
+Text = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
+NFKC = BeforeValidator(_nfkc)
 
 
 class Strict(BaseModel):
@@ -45,8 +62,8 @@ class KpiIn(Strict):
     note: Text | None = None
     indicator: Text
     target: Text
-    direction: Literal["以上", "以下", "とする", "実施"]
-    better: Literal["高い", "低い"] | None = None
+    direction: Annotated[Literal["以上", "以下", "とする", "実施"], NFKC]
+    better: Annotated[Literal["高い", "低い"], NFKC] | None = None
     actual: Text
     previous: Text | None = None
 
@@ -71,7 +88,7 @@ class KpiSectionIn(Strict):
 
 
 class KpiResultsIn(Strict):
-    grading: Literal["2段階", "3段階"] = "2段階"
+    grading: Annotated[Literal["2段階", "3段階"], NFKC] = "2段階"
     sections: list[KpiSectionIn] = Field(min_length=1)
 
 
@@ -122,13 +139,13 @@ class BudgetSectionIn(Strict):
 
 
 class BudgetIn(Strict):
-    unit: Literal["円", "千円"]
+    unit: Annotated[Literal["円", "千円"], NFKC]
     sections: list[BudgetSectionIn] = Field(min_length=1)
 
 
 class FigureRowIn(Strict):
     label: Text | None = None
-    period: Literal["cumulative", "quarter"] | None = None
+    period: Annotated[Literal["cumulative", "quarter"], NFKC] | None = None
     through: int | None = Field(default=None, ge=1, le=12)
     previous_label: Text | None = None
     values: list[str] = []
@@ -185,6 +202,7 @@ _MESSAGES: dict[str, str] = {
     "extra_forbidden": "この項目は使えません（項目名の誤りではありませんか）。",
     "string_type": "文字列ではありません。",
     "string_too_short": "空です。",
+    "blank": "空白だけです。",
     "string_pattern_mismatch": "書式が正しくありません。",
     "list_type": "リスト（- で始まる行）ではありません。",
     "too_short": "空です。",
@@ -206,14 +224,52 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def validate(model: type[M], source: Source) -> tuple[M | None, list[Problem]]:
-    """Check ``source`` against ``model``; every problem, located, in Japanese."""
+    """Check ``source`` against ``model``; every problem, located, in Japanese.
+
+    With problems, the model returned (if any) is what is left of the file without the
+    items that hold them: for finding the other problems, never for building a document.
+    """
     try:
         return model.model_validate(source.data if source.data is not None else {}), []
     except ValidationError as exc:
-        return None, [_problem(source, err) for err in exc.errors()]
+        errors = exc.errors()
+    # A misspelt key is one mistake: its suggestion stands for the "missing" of the real key.
+    misspelt = {(*err["loc"][:-1], close) for err in errors if err["type"] == "extra_forbidden"
+                for close in _suggest(model, tuple(err["loc"]))}
+    problems = [_problem(source, err, model) for err in errors
+                if not (err["type"] == "missing" and tuple(err["loc"]) in misspelt)]
+    # The rest of the file is checked too (every problem in one run): without the items that
+    # hold a shape problem, the file is validated again for the meaning checks.
+    if source.prune([tuple(err["loc"]) for err in errors]):
+        with contextlib.suppress(ValidationError):
+            return model.model_validate(source.data if source.data is not None else {}), problems
+    return None, problems
 
 
-def _problem(source: Source, err: Any) -> Problem:
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+def known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys the file may write where ``loc`` (a key) is: for a suggestion."""
+    models = [model]
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        models = [inner for m in models
+                  for inner in (_models_in(m.model_fields[part].annotation) if part in m.model_fields
+                                else [m] if part == m.__name__ else [])]
+    return sorted({name for m in models for name in m.model_fields})
+
+
+def _suggest(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The valid key nearest to the unknown one at ``loc``, if one is near."""
+    return difflib.get_close_matches(str(loc[-1]), known_keys(model, loc), n=1, cutoff=0.6)
+
+
+def _problem(source: Source, err: Any, model: type[BaseModel]) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
     field = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
@@ -221,13 +277,21 @@ def _problem(source: Source, err: Any) -> Problem:
     if kind not in ("missing", "extra_forbidden") and "input" in err:
         shown = err["input"]
         if isinstance(shown, str):
-            message = f"「{shown}」は{message.removesuffix('。')}。" if kind != "string_too_short" else message
+            message = f"「{shown}」は{message.removesuffix('。')}。" if kind not in ("string_too_short", "blank") \
+                else message
+        elif kind == "string_type" and isinstance(shown, dict) and len(shown) == 1:
+            key, value = next(iter(shown.items()))
+            message = (f"「{key}: {value}」は「名前: 値」と読まれました。「: 」を含む文字列は"
+                       "引用符（\"…\"）で囲んでください。")
     expected = EXPECTED.get(field, "")
     if kind == "extra_forbidden":
+        close = _suggest(model, loc)
         expected = ""
+        if close:
+            message = f"この項目は使えません。「{close[0]}」の誤りではありませんか。"
     elif kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", expected)
-    elif not expected and kind in ("string_type", "string_too_short"):
+    elif not expected and kind in ("string_type", "string_too_short", "blank"):
         expected = "text"
     elif not expected and kind in ("list_type", "too_short"):
         expected = "a list of one or more items"

@@ -42,14 +42,24 @@ class FigureRow:
     previous_label: str | None = None  # with a text label: what the 前年同期 figures are
     values: tuple[Figure, ...] = ()
     previous: tuple[Figure, ...] = ()  # 前年同期, in parentheses
-    quarters: tuple[Quantity, ...] = ()  # quarterly tables only
+    quarters: tuple[Figure, ...] = ()  # quarterly tables only; a quarter may be text (集計中)
     previous_total: Quantity | None = None  # quarterly: 前年同期 of the same quarters
+    typed_total: Figure | None = None  # the 合計 as typed: printed only where none is computed
 
     @property
-    def total(self) -> Quantity:
-        """合計 of the quarters, computed."""
-        unit = self.quarters[0].unit if self.quarters else ""
-        return Quantity(sum((q.value for q in self.quarters), Decimal(0)), unit)
+    def computed_total(self) -> Quantity | None:
+        """合計 of the quarters; None when a quarter is text (－, 集計中)."""
+        figures = [q for q in self.quarters if isinstance(q, Quantity)]
+        if len(figures) < len(self.quarters):
+            return None
+        unit = figures[0].unit if figures else ""
+        return Quantity(sum((q.value for q in figures), Decimal(0)), unit)
+
+    @property
+    def total(self) -> Figure | None:
+        """合計 as printed: computed where it can be, else as typed, else none (－)."""
+        computed = self.computed_total
+        return computed if computed is not None else self.typed_total
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from reportgen.numbers import PERCENT, format_number, places_of
 _QUANTITY = re.compile(
     r"^(?P<sign>[-▲−])?(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?(?P<unit>[^\d.,\s][^\d]*)?$"
 )
+# Decimal arithmetic keeps 28 significant digits; no figure in a handout needs more than 18.
+MAX_DIGITS = 18
 EXAMPLE = "a number with its unit, such as 98.6％, 6,615円 or 1,278人"
 
 
@@ -46,8 +48,11 @@ def parse_quantity(text: str) -> Quantity:
     match = _QUANTITY.match(normal)
     if match is None:
         raise QuantityError(f"「{raw}」は数値ではありません。")
+    digits = match["digits"].replace(",", "") + (match["fraction"] or "")
+    if sum(ch.isdigit() for ch in digits.lstrip("0")) > MAX_DIGITS:
+        raise QuantityError(f"「{raw}」は桁が多すぎます（{MAX_DIGITS}桁まで）。")
     try:
-        value = Decimal(match["digits"].replace(",", "") + (match["fraction"] or ""))
+        value = Decimal(digits)
     except InvalidOperation:
         raise QuantityError(f"「{raw}」は数値ではありません。") from None
     if match["sign"]:

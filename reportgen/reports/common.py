@@ -62,12 +62,13 @@ def document(kind: str, data: DataSet, template: Template, ctx: dict[str, Any], 
 
 
 def page_setup(template: Template) -> PageSetup:
-    page = template.raw("page")
-    return PageSetup(orientation=page["orientation"], margin_mm=float(page.get("margin_mm", 15)))
+    return PageSetup(orientation=template.choice("page", "orientation", choices=("portrait", "landscape")),  # type: ignore[arg-type]
+                     margin_mm=template.number("page", "margin_mm", low=0, high=60, default=15))
 
 
-def columns(specs: list[dict[str, Any]]) -> tuple[Column, ...]:
-    return tuple(Column(float(spec["width"])) for spec in specs)
+def columns(template: Template, *loc: str) -> tuple[Column, ...]:
+    """The columns of a table whose widths the template gives at ``loc`` (checked there)."""
+    return tuple(Column(w) for w in template.widths(*loc))
 
 
 def point(text: str) -> Paragraph:

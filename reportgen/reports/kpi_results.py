@@ -64,13 +64,12 @@ def _section(
             for i, kpi in enumerate(section.kpis)
         )
         blocks.append(Heading(3, template.text("labels", "kpi", **ctx)))
-        blocks.append(Table(columns(specs), (header,), body, label="kpi"))
+        blocks.append(Table(columns(template, "kpi_table", "columns"), (header,), body, label="kpi"))
     else:
         blocks.append(para(template.text("labels", "no_kpi", **ctx), bold=True))
     if section.plan or section.results:
-        widths = template.raw("plan_table", "widths")
         blocks.append(Table(
-            tuple(Column(float(w)) for w in widths),
+            columns(template, "plan_table", "widths"),
             (Row((
                 Cell((para(template.text("labels", "plan", **ctx), bold=True),), align="center"),
                 Cell((para(template.text("labels", "results", **ctx), bold=True),), align="center"),

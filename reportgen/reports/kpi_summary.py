@@ -52,7 +52,7 @@ def build(data: DataSet, template: Template) -> Document:
     title = template.text("title", **ctx)
     blocks: list[Block] = [
         Heading(1, title),
-        Table(columns(specs), (header,), tuple(body), label="kpi-summary"),
+        Table(columns(template, "columns"), (header,), tuple(body), label="kpi-summary"),
         para(template.text("count_line", **ctx, counts=count_line(grades, results.grading)),
              align="right"),
     ]

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reportgen.document import Block, Cell, Column, Document, Heading, NumberFormat, Paragraph, Row, Run, Table, para
+from reportgen.document import Block, Cell, Document, Heading, NumberFormat, Paragraph, Row, Run, Table, para
 from reportgen.load.dataset import DataSet
 from reportgen.model.plan import Budget, BudgetItem, Measure, PlanField
 from reportgen.numbers import format_number
-from reportgen.reports.common import context, document
+from reportgen.reports.common import columns, context, document
 from reportgen.reports.plan_pairs import pair_plans
 from reportgen.templating import Template
 
@@ -110,7 +110,7 @@ def build(data: DataSet, template: Template) -> Document:
     title = template.text("title", **ctx)
     blocks: list[Block] = [
         Heading(1, title),
-        Table(tuple(Column(float(w)) for w in template.raw("widths")), header, tuple(body), label="plan-budget"),
+        Table(columns(template, "widths"), header, tuple(body), label="plan-budget"),
         para(template.text("labels", "unit_note", **ctx), align="right", size="small"),
     ]
     return document(KIND, data, template, ctx, title, blocks)

@@ -72,9 +72,9 @@ def read_style(template: Template) -> Style:
             raise template.error((*marks, "unmarked", i), f"正規表現「{source}」が読めません: {exc}") from None
     return Style(
         mark=template.flag("mark_changes"),
-        side=template.choice((*marks, "side"), SIDES),
-        style=template.choice((*marks, "style"), MARKS),
-        sections=frozenset(template.choices((*marks, "sections"), SECTIONS)),
+        side=template.choice(*marks, "side", choices=SIDES),
+        style=template.choice(*marks, "style", choices=MARKS),
+        sections=frozenset(template.choices(*marks, "sections", choices=SECTIONS)),
         unmarked=tuple(patterns),
         renumbered_heading_whole=template.flag(*marks, "renumbered_heading_whole"),
         remarks=template.flag("remarks", "show"),
@@ -265,10 +265,10 @@ def build(data: DataSet, template: Template) -> Document:
     new, old = data.plan, data.previous.plan
     ctx = context(data)
     style = read_style(template)
-    widths = template.numbers("widths")
+    widths = list(template.widths("widths"))
     headings = [template.text("columns", key, **ctx) for key in ("field", "new", "old")]
     if style.remarks:
-        widths.append(template.number("remarks", "width"))
+        widths.append(template.number("remarks", "width", low=0.01, high=1000))
         headings.append(template.text("columns", "remarks", **ctx))
     header = Row(tuple(Cell((para(h, bold=True),), align="center") for h in headings))
     omitted = template.text("omitted", **ctx)
@@ -358,6 +358,6 @@ def _summary(changes: list[Change], template: Template, ctx: dict[str, object]) 
         rows.append(Row((Cell((para(template.text("summary", "none", **ctx)),), colspan=4),)))
     header = Row(tuple(Cell((para(template.text("summary", "columns", key, **ctx), bold=True),), align="center")
                        for key in ("kind", "new", "old", "id")))
-    widths = template.numbers("summary", "widths")
+    widths = list(template.widths("summary", "widths"))
     return [Heading(2, template.text("summary", "heading", **ctx)),
             Table(tuple(Column(w) for w in widths), (header,), tuple(rows), label="summary")]

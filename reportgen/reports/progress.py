@@ -30,7 +30,7 @@ from reportgen.model.plan import Measure, PlanField
 from reportgen.model.progress import MARKS, FigureRow, FigureTable, Progress, ProgressEntry, period_months
 from reportgen.model.quantity import Quantity
 from reportgen.numbers import format_percent, round_half_up
-from reportgen.reports.common import CIRCLED, context, document
+from reportgen.reports.common import CIRCLED, columns, context, document
 from reportgen.reports.kpi_common import value_cell
 from reportgen.templating import Template
 from reportgen.wareki import FiscalYear, Quarter, month_range
@@ -62,9 +62,10 @@ def _percent(part: Decimal, whole: Decimal) -> str:
 
 
 def _ratio(row: FigureRow) -> str:
-    if row.previous_total is None or row.previous_total.value == 0:
+    total = row.total
+    if not isinstance(total, Quantity) or row.previous_total is None or row.previous_total.value == 0:
         return "－"
-    return _percent(row.total.value, row.previous_total.value)
+    return _percent(total.value, row.previous_total.value)
 
 
 def _comparison_ratio(value: object, previous: object) -> str:
@@ -187,7 +188,7 @@ def build(data: DataSet, template: Template) -> Document:
                                                         data.meta.keep_heisei31)):
                 label = Cell((para(field.heading if i == 0 else ""),), vertical=i == 0, joined=i > 0)
                 body.append(Row((label, *row_cells)))
-    blocks.append(Table(tuple(Column(float(w)) for w in template.raw("widths")), (header,), tuple(body),
+    blocks.append(Table(columns(template, "widths"), (header,), tuple(body),
                         label="progress"))
     return document(KIND, data, template, ctx, title, blocks, legend=template.text("legend", **ctx),
                     quarter=progress.quarter)

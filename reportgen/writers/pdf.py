@@ -1,14 +1,23 @@
 """PDF: the neutral document as HTML (templates/html), laid out by WeasyPrint.
 
 Fonts are embedded and subset (HarfBuzz when libharfbuzz-subset is installed).
+
+Data text never becomes CSS syntax: the page header and the legend are HTML (running
+elements placed in the page margins), and the few strings that must sit in CSS (the footer
+pattern, font names) go through ``css_string``. WeasyPrint fetches nothing but the files of
+``templates/html`` (``url_fetcher``): a ``url(...)`` that slipped into the document could
+otherwise read any local file or reach the network.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import os
+import unicodedata
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 
@@ -22,8 +31,21 @@ _ENV = jinja2.Environment(
 )
 
 
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def css_string(text: str) -> str:
+    """``text`` as one CSS string token, whatever it holds.
+
+    Quotes, backslashes, braces, semicolons, angle brackets and every control or separator
+    character (newlines included) are written as hex escapes (``\\A `` for a newline,
+    ``\\22 `` for a quote), so no character of the data can end the string, the declaration
+    or the rule.
+    """
+    return '"' + "".join(
+        f"\\{ord(ch):X} " if ch in _CSS_SPECIAL or (unicodedata.category(ch)[0] in "CZ" and ch != " ") else ch
+        for ch in text
+    ) + '"'
+
+
+_CSS_SPECIAL = frozenset("\"'\\{}()<>;")
 
 
 def footer_css(pattern: str) -> str:
@@ -33,11 +55,12 @@ def footer_css(pattern: str) -> str:
     while rest:
         head, sep, tail = rest.partition("{")
         if head:
-            parts.append(_css_string(head))
+            parts.append(css_string(head))
         if not sep:
             break
         name, _, rest = tail.partition("}")
-        parts.append(f"counter({name})")
+        # Only the two page counters are CSS; any other {…} is printed as written.
+        parts.append(f"counter({name})" if name in ("page", "pages") else css_string(f"{{{name}}}"))
     return " ".join(parts) or '""'
 
 
@@ -47,9 +70,18 @@ def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[
         doc=document,
         breakable=breakable,
         css=(html_dir / "document.css").read_text(encoding="utf-8"),
-        font_css=", ".join(f'"{f}"' if f != "sans-serif" else f for f in families),
+        font_css=", ".join(css_string(f) if f != "sans-serif" else f for f in families),
         footer_css=footer_css(document.footer),
+        top_margin_mm=top_margin_mm(document),
     )
+
+
+def top_margin_mm(document: Document) -> float:
+    """The page margin plus room for the header lines (three fit in 6 mm more) and legend."""
+    lines = sum(1 + line.count("\n") for line in document.header_lines)
+    header = 6 + 3.6 * max(0, lines - 3) if lines else 0
+    legend = 5 + 3.6 * (document.legend or "").count("\n") if document.legend else 0
+    return round(document.page.margin_mm + header + legend, 3)
 
 
 # Each pass can only move rows later, and few rows are that tall: two passes settle a sheet.
@@ -79,14 +111,45 @@ def rows_without_header(pages: list[Any]) -> frozenset[str]:
     return frozenset(found)
 
 
+def fetch_package_file(url: str, headers: Any = None) -> Any:
+    """WeasyPrint's URL fetcher: files under templates/html only; everything else refused.
+
+    Fonts come from fontconfig, not through here. A refused URL makes WeasyPrint leave the
+    resource out with a warning, so a hostile ``url()`` costs nothing but the resource.
+    """
+    from weasyprint.urls import URLFetcherResponse
+
+    parts = urlsplit(url)
+    if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+        path = Path(unquote(parts.path)).resolve()
+        if path.is_relative_to(HTML_DIR.resolve()) and path.is_file():
+            return URLFetcherResponse(url, body=path.read_bytes())
+    raise ValueError(f"reportgen fetches no resource outside {HTML_DIR}: {url[:80]}")
+
+
+def _url_fetcher() -> Any:
+    from weasyprint.urls import URLFetcher
+
+    class PackageOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            return fetch_package_file(url, headers)
+
+    return PackageOnly()
+
+
 def write(document: Document, options: WriterOptions) -> Rendered:
+    # fontconfig names a family in the user's language (BIZ UDゴシック under LANG=ja_JP), and
+    # WeasyPrint embeds that name: fixed to English so the bytes do not depend on the locale.
+    # Read once, when fontconfig starts, which is below.
+    os.environ["FC_LANG"] = "en"
     from weasyprint import HTML  # heavy import: only when a PDF is asked for
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     breakable: frozenset[str] = frozenset()
     for _ in range(MAX_PASSES):
-        rendered = HTML(string=to_html(document, breakable=breakable), base_url=str(HTML_DIR)).render()
+        rendered = HTML(string=to_html(document, breakable=breakable), base_url=str(HTML_DIR),
+                        url_fetcher=_url_fetcher()).render()
         headless = rows_without_header(rendered.pages)
         if not headless - breakable:
             break

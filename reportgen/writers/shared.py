@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reportgen.document import NumberFormat, Paragraph
+from reportgen.errors import UsageError
 
 # Office applications know the fonts by their Japanese names; fontconfig knows both.
 OFFICE_FONT_NAMES = {
@@ -23,8 +24,12 @@ DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z
 
 
 def source_date() -> datetime:
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", DEFAULT_EPOCH))
-    return datetime.fromtimestamp(epoch, tz=UTC)
+    value = os.environ.get("SOURCE_DATE_EPOCH", str(DEFAULT_EPOCH))
+    try:
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"環境変数 SOURCE_DATE_EPOCH「{value[:40]}」は日時として読めません。",
+                         "seconds since 1970-01-01 UTC, such as 1700000000") from None
 
 
 @dataclass(frozen=True)

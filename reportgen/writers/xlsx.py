@@ -253,12 +253,13 @@ def _setup_print(ws: Worksheet, sheet: _Sheet, document: Document) -> None:
     ws.page_margins.top = margin_in + (0.3 if document.header_lines else 0)
     if document.header_lines:
         # One line: openpyxl stores a line feed here as _x000a_, which LibreOffice prints as is.
-        ws.oddHeader.right.text = "　".join(document.header_lines)
+        # & starts an Excel header code (&F file path, &D date): && prints one &.
+        ws.oddHeader.right.text = "　".join(document.header_lines).replace("&", "&&").replace("\n", "　")
         ws.oddHeader.right.size = 9
     if document.legend:
-        ws.oddHeader.left.text = document.legend
+        ws.oddHeader.left.text = document.legend.replace("&", "&&").replace("\n", "　")
         ws.oddHeader.left.size = 9
-    ws.oddFooter.center.text = document.footer.replace("{page}", "&P").replace("{pages}", "&N")
+    ws.oddFooter.center.text = document.footer.replace("&", "&&").replace("{page}", "&P").replace("{pages}", "&N")
     ws.oddFooter.center.size = 9
 
 
