@@ -283,7 +283,7 @@ def test_bold_marks_instead_of_underlines(tmp_path: Path) -> None:
     ("marks:\n  unmarked: ['^(■']\n", 2, ("marks.unmarked[0]", "正規表現")),
     ("remarks:\n  show: sometimes\n", 2, ("remarks.show", "true か false")),
     ("# typo\nmarks:\n  sid: old\n", 3, ("marks.sid", "「sid」という設定はありません")),
-    ("remarks:\n  show: true\n  width: wide\n", 3, ("remarks.width", "正の数")),
+    ("remarks:\n  show: true\n  width: wide\n", 3, ("remarks.width", "「wide」は 0.01 以上 1000 以下の数")),
 ])
 def test_a_bad_house_style_names_the_template_file_and_line(tmp_path: Path, setting: str, line: int,
                                                            words: tuple[str, ...]) -> None:
