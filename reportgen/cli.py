@@ -9,12 +9,12 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from reportgen import __version__
+from reportgen import __version__, glyphs
 from reportgen.branches import BRANCHES, NATIONAL, get_branch
 from reportgen.build import DEFAULT_FORMATS, available_kinds, build, documents, load_for
 from reportgen.errors import DataError, ReportgenError, UsageError
 from reportgen.fonts import check_fonts
-from reportgen.load.dataset import DATA_FILES, load_dataset, progress_file, quarters
+from reportgen.load.dataset import DATA_FILES, data_directory, load_dataset, progress_file, quarters
 from reportgen.reports import REPORTS
 from reportgen.wareki import parse_fiscal_year
 from reportgen.writers import WRITERS
@@ -38,6 +38,17 @@ year_option = click.option("--year", "-y", required=True,
                            help="年度: R5, 令和5年度, 令和５年度 or 2023.")
 data_option = click.option("--data", "data_root", type=click.Path(path_type=Path),
                            default=Path("data"), show_default=True, help="Data folder.")
+
+
+def _warn_unprintable(directories: Iterable[Path]) -> None:
+    """Warn about every character of the data that no installed font has (an empty box)."""
+    paths = [d / f for d in directories for f in (*DATA_FILES, *map(progress_file, quarters(d)))
+             if (d / f).is_file()]
+    problems = glyphs.unprintable(paths)
+    if problems:
+        err.print(f"[bold yellow]警告:[/] 印刷できない文字が {len(problems)} 件あります。")
+        for p in problems:
+            err.print("  " + escape(p.render()))
 
 
 class _Group(click.Group):
@@ -93,6 +104,9 @@ def build_command(branch: str, year: str, reports: tuple[str, ...], formats: tup
     fmts = _choose(formats, WRITERS, DEFAULT_FORMATS, "出力形式", "formats")
     if "pdf" in fmts:  # DOCX and XLSX only name the fonts; the PDF embeds them
         check_fonts()
+    previous = any(REPORTS[k].requires_previous for k in kinds)
+    _warn_unprintable([data_directory(data_root, b, fy),
+                       *([data_directory(data_root, b, fy.previous())] if previous else [])])
     total = len(kinds) * len(fmts)
     done = 0
     with err.status(f"{b.name} {fy.label()} を作成しています…") as status:
@@ -138,6 +152,7 @@ def validate_command(branch: str, year: str, data_root: Path) -> None:
             problems.extend(exc.problems)
     if problems:
         raise DataError(problems)
+    _warn_unprintable([data.directory])
     files = [f for f in DATA_FILES if (data.directory / f).is_file()]
     files += [progress_file(q) for q in quarters(data.directory)]
     click.echo(f"{b.name} {fy.label()}: {', '.join(files)} に誤りはありません。"

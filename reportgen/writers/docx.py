@@ -32,7 +32,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
-from reportgen import textmetrics
+from reportgen import glyphs, textmetrics
 from reportgen.document import Cell, Document, Heading, PageBreak, Paragraph, Run, Table
 from reportgen.writers import docx_oxml as ox
 from reportgen.writers.shared import Rendered, WriterOptions, office_font, reproducible_zip
@@ -114,7 +114,8 @@ def _page(doc: Any, document: Document) -> None:
     for i, line in enumerate(lines or [""]):
         p = first if i == 0 else header.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        p.add_run(line).font.size = Pt(8.5)
+        for run in glyphs.docx_runs(p, line, _set_fonts):
+            run.font.size = Pt(8.5)
     if document.legend:
         p = header.add_paragraph()
         p.add_run(document.legend).font.size = Pt(8.5)
@@ -168,10 +169,10 @@ def _paragraph(p_docx: Any, p: Paragraph, base_size: float) -> None:
         fmt.first_line_indent = -Pt(base_size * BULLET_INDENT)
         p_docx.add_run(p.bullet + " ").font.size = size
     for r in p.runs:
-        run = p_docx.add_run(r.text)
-        run.bold = r.bold or None
-        run.underline = WD_UNDERLINE.DOUBLE if r.underline == "double" else (r.underline or None)
-        run.font.size = size
+        for run in glyphs.docx_runs(p_docx, r.text, _set_fonts):
+            run.bold = r.bold or None
+            run.underline = WD_UNDERLINE.DOUBLE if r.underline == "double" else (r.underline or None)
+            run.font.size = size
 
 
 
@@ -421,7 +422,7 @@ def write(document: Document, options: WriterOptions) -> Rendered:
             continue
         if isinstance(block, Heading):
             p = doc.add_heading(level=block.level)
-            p.add_run(block.text)
+            glyphs.docx_runs(p, block.text, _set_fonts)
             if block.aside:
                 # The owning group sits at the right end of the heading line, as printed.
                 p.paragraph_format.tab_stops.add_tab_stop(

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
+from reportgen import glyphs
 from reportgen.document import Document
 from reportgen.templating import TEMPLATE_DIR
 from reportgen.writers.shared import Rendered, WriterOptions
@@ -65,7 +66,8 @@ def footer_css(pattern: str) -> str:
 
 
 def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[str] = frozenset()) -> str:
-    families = (*document.fonts.gothic, "sans-serif")
+    # The fallback last: Pango takes a character from it only where the fonts before lack it.
+    families = (*document.fonts.gothic, glyphs.FALLBACK, "sans-serif")
     return _ENV.get_template("document.html.j2").render(
         doc=document,
         breakable=breakable,

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from reportgen import glyphs
 from reportgen.document import Cell, Document, Heading, PageBreak, Paragraph, Table
 from reportgen.writers.shared import (
     Rendered,
@@ -157,6 +158,8 @@ class _Sheet:
         bold, underline = style
         cell.font = Font(name=self.font.name, size=self.font.size, bold=bold or header,
                          underline=_UNDERLINE[underline])
+        if (shown := glyphs.xlsx_value(value, cell.font)) is not value:  # characters the font lacks
+            cell.value = shown
         cell.alignment = Alignment(
             horizontal="center" if vertical else align,
             vertical="center" if header or vertical or align != "left" else "top",
@@ -193,7 +196,10 @@ class _Sheet:
         text = block.text + (f"　{block.aside}" if block.aside else "")
         size = {1: 15, 2: 12, 3: 10.5}.get(block.level, 10.5)
         self.put(1, self.grid, text, style=(True, False), align="center" if block.level == 1 else "left")
-        self.ws.cell(row=self.row, column=1).font = Font(name=self.font.name, size=size, bold=True)
+        cell = self.ws.cell(row=self.row, column=1)
+        cell.font = Font(name=self.font.name, size=size, bold=True)
+        if (shown := glyphs.xlsx_value(text, cell.font)) is not text:  # runs at the heading's size
+            cell.value = shown
         self.height(self.row, 1 if size < 12 else 2)
         self.row += 1
 

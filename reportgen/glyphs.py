@@ -1,0 +1,188 @@
+"""Which installed font prints each character: never an empty box.
+
+The documents name BIZ UDゴシック (IPAex as its stand-in), which lacks some characters
+people write in names, such as 𠮷 (U+20BB7, the 𠮷 of 𠮷田). Noto Sans CJK JP, a gothic
+from Debian's fonts-noto-cjk, has them. This module finds the installed font files with
+fontconfig, reads their character maps once with fontTools, and splits a text into runs by
+the font that has each character: the document's font where it can, the fallback font
+only where it must. The writers name the fallback font on those runs (DOCX ``w:rFonts``,
+XLSX rich-text runs; the PDF lists it last in its font families). A character that no font
+has is reported by ``validate`` and ``build`` with its file and line.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from reportgen.document import Fonts
+from reportgen.errors import Problem
+from reportgen.load.yaml_source import Loc, Source, format_loc, load_yaml
+
+# The family fontconfig knows, which is also the name Office applications use.
+FALLBACK = "Noto Sans CJK JP"
+FALLBACK_PACKAGE = "fonts-noto-cjk"
+
+
+@functools.cache
+def font_file(family: str) -> tuple[str, int] | None:
+    """The file (and index in a collection) of an installed family; None when fontconfig
+    would substitute another family for it."""
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}\n%{family}", family],
+                             capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path, index, families = ([*out.split("\n"), "", ""])[:3]
+    if family.casefold() not in (f.strip().casefold() for f in families.split(",")) or not path:
+        return None
+    return path, int(index or 0)
+
+
+@functools.cache
+def coverage(family: str) -> frozenset[int]:
+    """The code points an installed family has a glyph for (empty when not installed)."""
+    found = font_file(family)
+    if found is None:
+        return frozenset()
+    from fontTools.ttLib import TTFont
+
+    path, index = found
+    font = TTFont(path, fontNumber=index, lazy=True)
+    try:
+        return frozenset(font.getBestCmap() or ())
+    finally:
+        font.close()
+
+
+def _printable(ch: str) -> bool:
+    """A character that needs a glyph: not whitespace, a control or a format character."""
+    return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
+
+
+def chain(families: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The document's first installed family (the one the PDF embeds), then the fallback."""
+    installed = tuple(f for f in (Fonts().gothic if families is None else families) if font_file(f) is not None)
+    return (*installed[:1], FALLBACK)
+
+
+def font_for(ch: str, families: tuple[str, ...]) -> str | None:
+    """The first family of ``families`` that has ``ch``; None when none has it."""
+    code = ord(ch)
+    return next((f for f in families if code in coverage(f)), None)
+
+
+def runs(text: str, families: Iterable[str] | None = None) -> list[tuple[str, str | None]]:
+    """``text`` cut where the font changes: (piece, None) for the document's font, (piece,
+    fallback family) for characters only the fallback has. A character no font has stays
+    with the document's font (it is reported by ``missing``)."""
+    fonts = chain(families)
+    primary = coverage(fonts[0]) if len(fonts) > 1 else frozenset()
+    if all(ord(ch) in primary or not _printable(ch) for ch in text):
+        return [(text, None)] if text else []
+    out: list[tuple[str, str | None]] = []
+    for ch in text:
+        font = None if ord(ch) in primary or not _printable(ch) else font_for(ch, fonts[1:])
+        if out and out[-1][1] == font:
+            out[-1] = (out[-1][0] + ch, font)
+        else:
+            out.append((ch, font))
+    return out
+
+
+@functools.cache
+def installed_font_has(ch: str) -> bool:
+    """Whether any installed font has ``ch`` (the clients fall back to it by themselves)."""
+    try:
+        out = subprocess.run(["fc-list", f":charset={ord(ch):x}", "family"],
+                             capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return False
+    return bool(out.strip())
+
+
+def missing(text: str, families: Iterable[str] | None = None) -> list[str]:
+    """The characters of ``text`` that no installed font has, each once, in order."""
+    fonts = chain(families)
+    return [ch for ch in dict.fromkeys(text)
+            if _printable(ch) and font_for(ch, fonts) is None and not installed_font_has(ch)]
+
+
+def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, (*loc, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, (*loc, i))
+
+
+_BLOCK = re.compile(r"[|>][-+]?\d*\s*(#.*)?$")
+
+
+def _line(source: Source, lines: list[str], loc: Loc, value: str, index: int) -> int | None:
+    """The line of ``value[index]``: the value's own line, or for a ``|`` block the line
+    inside it."""
+    start = source.line_of(loc)
+    if start is None:
+        return None
+    if 0 < start <= len(lines) and _BLOCK.search(lines[start - 1].rstrip()):
+        return start + 1 + value.count("\n", 0, index)
+    return start
+
+
+def unprintable(paths: Iterable[Path], families: Iterable[str] | None = None) -> list[Problem]:
+    """A warning for every character of the data files that no installed font has."""
+    families = chain(families)
+    problems = []
+    for path in paths:
+        source = load_yaml(path)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for loc, value in _strings(source.data, ()):
+            for ch in missing(value, families):
+                problems.append(Problem(
+                    source.path, _line(source, lines, loc, value, value.index(ch)), format_loc(loc),
+                    f"「{ch}」(U+{ord(ch):04X}) はどのフォントにもないため、空白の四角で印刷されます。",
+                    f"a character that an installed font has, such as {' or '.join(families)}",
+                ))
+    return problems
+
+
+def docx_runs(paragraph: Any, text: str, name_font: Any) -> list[Any]:
+    """``text`` added to a python-docx paragraph as runs; a run of characters only the
+    fallback has names it (``name_font(run_element, family)`` sets every slot)."""
+    out = []
+    for piece, fallback in runs(text):
+        run = paragraph.add_run(piece)
+        if fallback:
+            name_font(run._r, fallback)
+        out.append(run)
+    return out
+
+
+def xlsx_value(value: Any, font: Any) -> Any:
+    """A cell value whose characters all print in the cell's ``font`` (an openpyxl Font),
+    or rich text whose runs carry that font, and the fallback font where it must."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    parts = value if isinstance(value, CellRichText) else [value] if isinstance(value, str) else None
+    if parts is None or all(fb is None for p in parts for _, fb in runs(p if isinstance(p, str) else p.text)):
+        return value
+    out = []
+    for part in parts:
+        base = part.font if isinstance(part, TextBlock) else None
+        for piece, fallback in runs(part if isinstance(part, str) else part.text):
+            out.append(TextBlock(InlineFont(
+                rFont=fallback or font.name, sz=font.size,
+                b=(base.b if base else None) or font.b or None,
+                u=(base.u if base else None) or font.u or None,
+            ), piece))
+    return CellRichText(*out)
