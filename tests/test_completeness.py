@@ -44,20 +44,11 @@ LONG_TEXT = 200
 # cantSplit, XLSX rows clipped at 409.5 pt). Remove a line when the writer fix merges:
 # strict, so a case that starts passing fails until its mark is removed.
 PENDING = {
-    "data/saitama/R5:plan-comparison:docx",  # vertical 分野 label clipped in one row's cell
     "data/saitama/R5:plan-comparison:xlsx",  # rich-text run without the cell font: （※） printed out of line
-    "data/saitama/R2:progress:docx",  # cantSplit row cut at the page bottom: figure tables lost
     "data/saitama/R2:progress:xlsx",  # figure lines clipped by the row height
-    "data/gunma/R3:plan-comparison:docx",  # vertical 分野 label clipped
     "data/gunma/R3:plan-comparison:xlsx",  # row too low for the old year's text: ④ clipped
-    "stress/nagano/R2:kpi-results:docx",  # cantSplit row cut: end of 1,600-character cells
-    "stress/nagano/R2:kpi-summary:docx",  # cantSplit row cut: end of the 1,657-character KPI
-    "stress/nagano/R2:progress:docx",  # cantSplit rows cut: long cells and figure tables
     "stress/nagano/R2:progress:xlsx",  # 63-row figure table clipped at 409.5 pt
-    "stress/nagano/R2:plan-comparison:docx",  # vertical 分野 labels clipped
-    "stress/nagano/R2:plan-budget:docx",  # cantSplit row cut: end of 1,617-character items
     "stress/nagano/R2:plan-budget:xlsx",  # 1,617-character item clipped at 409.5 pt, its amount too
-    "stress/nagano/R1:progress:docx",  # cantSplit rows cut: long cells and figure tables
     "stress/nagano/R1:progress:xlsx",  # 61-row figure table clipped at 409.5 pt
 }
 
