@@ -282,7 +282,9 @@ class Measure:
         parts = []
         while self.lines_pt(p, width, base) > limit or len(paragraph_text(p)) > MAX_CELL_CHARS - 1:
             text = paragraph_text(p)
-            lo, hi = 1, min(len(text) - 1, MAX_CELL_CHARS - 1)
+            # No more characters than the narrowest (a quarter em) would fit: a short search.
+            most = int(limit / (base * LINE_FACTOR) + 1) * int(width / (base / 4) + 1)
+            lo, hi = 1, min(len(text) - 1, MAX_CELL_CHARS - 1, most)
             while lo < hi:  # the longest head that fits
                 mid = (lo + hi + 1) // 2
                 head, _ = split_paragraph(p, mid)
