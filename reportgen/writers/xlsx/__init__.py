@@ -171,12 +171,12 @@ def _tables(blocks: list[Block]) -> list[Table]:
 
 def _lay_out(blocks: list[Block], setup: _Setup) -> SheetLayout:
     sheet_pt = setup.units * setup.font.digit_pt
-    edges = layout.grid_edges(_tables(blocks), sheet_pt, setup.font)
+    edges, nested = layout.grid_edges(_tables(blocks), sheet_pt, setup.font)
     col_pt = tuple(w * setup.font.digit_pt for w in layout.sheet_widths(edges, setup.units))
     # Rows never split across pages: a piece of text of at most 45 % of a page leaves at most
     # that much blank at the foot of a page, and Excel's 409.5 pt is the hard limit.
     piece = min(layout.MAX_ROW_PT - layout.SNAP_PT, setup.page.height_pt * 0.45)
-    builder = layout.SheetBuilder(layout.Measure(setup.font, col_pt, piece), edges, sheet_pt, setup.units)
+    builder = layout.SheetBuilder(layout.Measure(setup.font, col_pt, piece), edges, nested, sheet_pt, setup.units)
     for block in blocks:
         if isinstance(block, Heading):
             builder.heading(block.level, block.text + (f"　{block.aside}" if block.aside else ""))
@@ -218,10 +218,13 @@ def _cuts(part: list[Block], setup: _Setup) -> list[int]:
     start, seen = 0, False
     for i, block in enumerate(part):
         if _headed(block):
-            if seen and _lay_out(part[start:i], setup).heights and \
-                    sum(_lay_out(part[start:i], setup).heights) > layout.PAGE_FILL * setup.page.height_pt:
-                cuts.append(i)
-                start = i
+            # The headings right above the table go with it.
+            cut = i
+            while cut - 1 > start and isinstance(part[cut - 1], Heading):
+                cut -= 1
+            if seen and sum(_lay_out(part[start:cut], setup).heights) > layout.PAGE_FILL * setup.page.height_pt:
+                cuts.append(cut)
+                start = cut
             seen = True
     return cuts
 
@@ -229,8 +232,9 @@ def _cuts(part: list[Block], setup: _Setup) -> list[int]:
 def _sheet_name(blocks: list[Block], document: Document, n: int, taken: set[str]) -> str:
     base = document.sheet_name
     if n > 1:
-        heading = next((b.text for b in blocks if isinstance(b, Heading)), None)
-        base = heading or f"{document.sheet_name} ({n})"
+        # Named by its most important heading (a section's title rather than its group's).
+        headings = sorted((b.level, i, b.text) for i, b in enumerate(blocks) if isinstance(b, Heading))
+        base = headings[0][2] if headings else f"{document.sheet_name} ({n})"
     name = base.translate(_INVALID_SHEET_CHARS).strip()[:31] or f"Sheet{n}"
     k = 2
     while name.lower() in taken:

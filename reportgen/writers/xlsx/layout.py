@@ -37,7 +37,8 @@ from reportgen.textmetrics import metrics, width_pt, wrapped_lines
 MAX_ROW_PT = 409.5  # Excel refuses a taller row
 MAX_CELL_CHARS = 32_767  # and a longer cell
 EDGE_STEP = Fraction(1, 100)  # top-level column edges, as a fraction of the sheet width
-NESTED_STEP = Fraction(1, 400)  # figure-table edges: fine enough to give each figure its width
+NESTED_STEP = Fraction(1, 200)  # figure-table edges: fine enough to give each figure its width
+SHARE_STEP = Fraction(2, 100)  # a figure-table edge this close to an edge the sheet has takes it
 EXCEL_DPI = 96
 LINE_FACTOR = 1.2
 V_PAD_PT = 4.0  # above and below the text of a row
@@ -161,7 +162,8 @@ def _needs_pt(table: Table, font: Font) -> list[float]:
     return needs
 
 
-def nested_edges(table: Table, start: Fraction, end: Fraction, sheet_pt: float, font: Font) -> list[Fraction]:
+def nested_edges(table: Table, start: Fraction, end: Fraction, sheet_pt: float, font: Font,
+                 existing: Sequence[Fraction] = ()) -> list[Fraction]:
     """A figure table's column edges inside its parent cell [start, end): each column at least
     as wide as its figures need, the rest shared in the table's proportions."""
     span_pt = float(end - start) * sheet_pt
@@ -183,10 +185,18 @@ def nested_edges(table: Table, start: Fraction, end: Fraction, sheet_pt: float, 
         for i in free:
             widths[i] = rest * rel[i] / sum(rel[j] for j in free)
     total = sum(widths)
-    edges = []
-    for x in accumulate(widths):
-        edges.append(_snap(start + (end - start) * Fraction(x / total), NESTED_STEP))
-    edges[-1] = end
+    ideal = [start + (end - start) * Fraction(x / total) for x in accumulate(widths)]
+    # An edge moves onto a nearby edge the sheet already has, where the figures still fit:
+    # figure tables of one shape then share their sub-columns, and the sheet has no slivers.
+    pt = Fraction(1) / Fraction(sheet_pt)
+    edges: list[Fraction] = []
+    for i, x in enumerate(ideal[:-1]):
+        prev = edges[-1] if edges else start
+        after = sum(needs[i + 1:]) * pt
+        near = [e for e in existing if abs(e - x) <= SHARE_STEP and e - prev >= needs[i] * pt
+                and end - e >= after and e > prev]
+        edges.append(min(near, key=lambda e: (abs(e - x), e)) if near else _snap(x, NESTED_STEP))
+    edges.append(end)
     return edges
 
 
@@ -200,17 +210,24 @@ def _cell_spans(table: Table, edges: Sequence[Fraction], start: Fraction = Fract
                 yield r, c, item, lefts[c], edges[min(c + item.colspan, len(edges)) - 1]
 
 
-def grid_edges(tables: Sequence[Table], sheet_pt: float, font: Font) -> list[Fraction]:
-    """Every column edge of every table on a sheet, those of figure tables inside cells included."""
+NestedEdges = dict[tuple[int, Fraction, Fraction], list[Fraction]]
+
+
+def grid_edges(tables: Sequence[Table], sheet_pt: float, font: Font) -> tuple[list[Fraction], NestedEdges]:
+    """Every column edge of every table on a sheet, those of figure tables inside cells included;
+    and each figure table's edges, by the table's identity and its parent cell's span."""
     edges = {Fraction(1)}
-    figure_font = Font(font.family, FIGURE_SIZE_PT)
     for table in tables:
-        own = table_edges(table)
-        edges |= {e for e in own if e > 0}
-        for _, _, item, left, right in _cell_spans(table, own):
+        edges |= {e for e in table_edges(table) if e > 0}
+    figure_font = Font(font.family, FIGURE_SIZE_PT)
+    nested_map: NestedEdges = {}
+    for table in tables:
+        for _, _, item, left, right in _cell_spans(table, table_edges(table)):
             for nested in item.tables:
-                edges |= set(nested_edges(nested, left, right, sheet_pt, figure_font))
-    return sorted(e for e in edges if e > 0)
+                own = nested_edges(nested, left, right, sheet_pt, figure_font, sorted(edges))
+                nested_map[(id(nested), left, right)] = own
+                edges |= set(own)
+    return sorted(e for e in edges if e > 0), nested_map
 
 
 def column_of(edges: Sequence[Fraction], x: Fraction) -> int:
@@ -350,9 +367,10 @@ class _Stack:
 class RowLayout:
     """Blocks of sheet rows for model rows, on one sheet's columns."""
 
-    def __init__(self, measure: Measure, edges: list[Fraction], sheet_pt: float) -> None:
+    def __init__(self, measure: Measure, edges: list[Fraction], nested: NestedEdges, sheet_pt: float) -> None:
         self.measure = measure
         self.edges = edges
+        self.nested = nested
         self.sheet_pt = sheet_pt
         self.figure_font = Font(measure.font.family, FIGURE_SIZE_PT)
 
@@ -401,7 +419,7 @@ class RowLayout:
                 it.top = False
         extendable = True
         for nested in item.tables:
-            edges = nested_edges(nested, left, right, self.sheet_pt, self.figure_font)
+            edges = self.nested[(id(nested), left, right)]
             header_rows = len(nested.header)
             grid = nested.grid()
             for r in range(len(grid)):
@@ -511,8 +529,9 @@ def _empty(item: Cell) -> bool:
 class SheetBuilder(RowLayout):
     """Lays the blocks of one worksheet out on its columns."""
 
-    def __init__(self, measure: Measure, edges: list[Fraction], sheet_pt: float, units: float) -> None:
-        super().__init__(measure, edges, sheet_pt)
+    def __init__(self, measure: Measure, edges: list[Fraction], nested: NestedEdges, sheet_pt: float,
+                 units: float) -> None:
+        super().__init__(measure, edges, nested, sheet_pt)
         self.sheet = SheetLayout(sheet_widths(edges, units))
 
     def full_width(self, paragraphs: tuple[Paragraph, ...], size: float, align: str, kind: str) -> None:
