@@ -16,6 +16,7 @@ page: every table's header repeats on the pages it occupies.
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from dataclasses import dataclass
@@ -134,12 +135,15 @@ def _put(ws: Worksheet, item: Item, font_name: str) -> None:
     if item.border:
         for r in range(item.row, last_row + 1):
             for c in range(item.col, last_col + 1):
-                ws.cell(row=r, column=c).border = Border(
-                    left=_THIN if c == item.col else None,
-                    right=_THIN if c == last_col else None,
-                    top=_THIN if r == item.row and item.top else None,
-                    bottom=_THIN if r == last_row and item.bottom else None,
-                )
+                ws.cell(row=r, column=c).border = _border(
+                    c == item.col, c == last_col, r == item.row and item.top, r == last_row and item.bottom)
+
+
+@functools.cache
+def _border(left: bool, right: bool, top: bool, bottom: bool) -> Border:
+    """Thin rules on the given sides (one object per combination: openpyxl hashes each one it is given)."""
+    return Border(left=_THIN if left else None, right=_THIN if right else None,
+                  top=_THIN if top else None, bottom=_THIN if bottom else None)
 
 
 # --- the document --------------------------------------------------------------------------

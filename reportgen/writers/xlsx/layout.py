@@ -221,12 +221,17 @@ def grid_edges(tables: Sequence[Table], sheet_pt: float, font: Font) -> tuple[li
         edges |= {e for e in table_edges(table) if e > 0}
     figure_font = Font(font.family, FIGURE_SIZE_PT)
     nested_map: NestedEdges = {}
-    for table in tables:
-        for _, _, item, left, right in _cell_spans(table, table_edges(table)):
+
+    def inside(table: Table, own: list[Fraction], start: Fraction) -> None:
+        for _, _, item, left, right in _cell_spans(table, own, start):
             for nested in item.tables:
-                own = nested_edges(nested, left, right, sheet_pt, figure_font, sorted(edges))
-                nested_map[(id(nested), left, right)] = own
-                edges |= set(own)
+                sub = nested_edges(nested, left, right, sheet_pt, figure_font, sorted(edges))
+                nested_map[(id(nested), left, right)] = sub
+                edges.update(sub)
+                inside(nested, sub, left)  # a table in a figure table's cell, should one come
+
+    for table in tables:
+        inside(table, table_edges(table), Fraction(0))
     return sorted(e for e in edges if e > 0), nested_map
 
 
