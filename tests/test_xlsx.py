@@ -125,6 +125,10 @@ def test_cells_are_top_aligned_and_numbers_right_aligned(books: dict[str, bytes]
                 assert c.alignment.wrap_text
                 if isinstance(c.value, int | float) and c.number_format != "General":
                     assert c.alignment.horizontal in ("right", "center"), c.coordinate
+                # a small indent (one level: three spaces) wherever a text column has room for it
+                if c.alignment.horizontal == "left" and c.border.left and c.border.left.style \
+                        and _merged_width(ws, c) >= 40:
+                    assert c.alignment.indent == 1, (ws.title, c.coordinate)
 
 
 def _merged_width(ws: openpyxl.worksheet.worksheet.Worksheet, c: openpyxl.cell.Cell) -> float:

@@ -600,10 +600,12 @@ class SheetBuilder(RowLayout):
             assert item is not None
             col, span = columns_between(self.edges, *bounds(c, item))
             base = self.measure.font.size_pt
+            align = "center" if item.vertical else "right" if item.number is not None else item.align
+            indent = self.indent(col, span, align, item.content, base)
             if item.vertical:
                 need = self.measure.vertical_height(item.content, base)
             else:
-                need = self.measure.height(item.content, self.measure.width(col, span), base)
+                need = self.measure.height(item.content, self.measure.width(col, span, indent), base)
             need = min(need, MAX_ROW_PT * k)
             have = sum(b.height for b in blocks[r:r + k])
             if have < need:
@@ -612,7 +614,7 @@ class SheetBuilder(RowLayout):
             spanning.append((r, k, Item(0, col, span, paragraphs=item.content, number=item.number,
                                         number_format=item.number_format,
                                         align="center" if item.vertical else item.align, vertical=item.vertical,
-                                        header=r < heads, size_pt=base,
+                                        header=r < heads, size_pt=base, indent=indent,
                                         kind="number" if item.number is not None else "text")))
         # Joined cells: no rule between them and the cell above.
         for r, cells in enumerate(grid):
