@@ -165,7 +165,7 @@ def _setup(document: Document) -> _Setup:
     bottom_in = max(margin_in, HEADER_OFFSET_IN + HEADER_TEXT_IN)
     page = layout.printable(document, top_in * 25.4, bottom_in * 25.4)
     # A hair under the printable width, so that no client needs to shrink the sheet.
-    units = round(page.width_pt * 0.99 / font.excel_unit_pt, 1)
+    units = round(page.width_pt * 0.99 / font.unit_font().digit_pt, 1)
     return _Setup(font, page, units, top_in, bottom_in)
 
 
@@ -174,9 +174,10 @@ def _tables(blocks: list[Block]) -> list[Table]:
 
 
 def _lay_out(blocks: list[Block], setup: _Setup) -> SheetLayout:
-    sheet_pt = setup.units * setup.font.digit_pt
+    unit_pt = setup.font.unit_font().digit_pt
+    sheet_pt = setup.units * unit_pt
     edges, nested = layout.grid_edges(_tables(blocks), sheet_pt, setup.font)
-    col_pt = tuple(w * setup.font.digit_pt for w in layout.sheet_widths(edges, setup.units))
+    col_pt = tuple(w * unit_pt for w in layout.sheet_widths(edges, setup.units))
     # Rows never split across pages: a piece of text of at most 45 % of a page leaves at most
     # that much blank at the foot of a page, and Excel's 409.5 pt is the hard limit.
     piece = min(layout.MAX_ROW_PT - layout.SNAP_PT, setup.page.height_pt * 0.45)
@@ -284,8 +285,8 @@ def _setup_print(ws: Worksheet, sheet: SheetLayout, document: Document, setup: _
 def write(document: Document, options: WriterOptions) -> Rendered:
     wb = Workbook()
     font_name = office_font(document.fonts.gothic)
-    set_default_font(wb, cell_font(font_name, document.fonts.size_pt))
     setup = _setup(document)
+    set_default_font(wb, cell_font(font_name, setup.font.unit_font().size_pt))
     taken: set[str] = set()
     first = wb.active
     assert first is not None

@@ -6,12 +6,15 @@ Columns. A sheet's columns are the union of the column edges of every table on i
 tables inside cells included (their edges inside the parent column's span), so each table keeps
 its proportions and each figure lands in a cell of its own.
 
-Units. An openpyxl column width counts the digit '0' of the workbook's default font (the
-writer makes that the body font, BIZ UDゴシック 10 pt, so every client measures the same
-font). Excel rounds the digit to whole pixels at 96 dpi: 6.67 px → 7 px = 5.25 pt a unit;
-LibreOffice 7.4 uses the digit's advance itself, 5.0 pt (measured here). The sheet's total
-width in units is the printable width over the larger of the two, so fit-to-width prints at
-100 % in both; wrapped lines are counted at the smaller, so a row is never too low in either.
+Units. An openpyxl column width counts the digit '0' of the workbook's default font. Left at
+openpyxl's Calibri 11, a machine without Calibri measures another font (LibreOffice here:
+DejaVu Sans, 7.3 pt a unit, and fit-to-width then printed the body at 7 pt). The writer makes
+the default font the body font, at the size whose digit is a whole number of pixels at 96 dpi
+(BIZ UDゴシック 10.5 pt: 7 px = 5.25 pt), because Excel rounds the digit to whole pixels and
+LibreOffice 7.4 takes the advance as it is (measured: 5.0 pt a unit at 10 pt): at 10.5 pt both
+count 5.25 pt a unit. Cells name their own font and size (10 pt); the default only sets the
+unit. The sheet's width in units is 99 % of the printable width over 5.25 pt, so fit-to-width
+prints at 100 % in both.
 
 Rows. A model row becomes a block of sheet rows. Each cell is a stack of pieces: its text,
 cut between paragraphs (or inside a very long one) so that no piece is taller than
@@ -24,7 +27,6 @@ UD at 1.0, Excel at about 1.2), plus a small padding.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -58,10 +60,13 @@ class Font:
     def digit_pt(self) -> float:
         return width_pt("0", self.family, self.size_pt) or self.size_pt / 2
 
-    @property
-    def excel_unit_pt(self) -> float:
-        """A width unit in Excel: the digit rounded to whole pixels at 96 dpi."""
-        return math.ceil(self.digit_pt * EXCEL_DPI / 72 - 0.01) * 72 / EXCEL_DPI
+    def unit_font(self) -> Font:
+        """The size nearest this one whose digit is a whole number of pixels at 96 dpi (BIZ UD:
+        10.5 pt, 7 px), for the workbook's default font: Excel rounds the digit to whole pixels
+        and LibreOffice does not, so only such a size gives both the same column unit."""
+        em_px = self.digit_pt / self.size_pt * EXCEL_DPI / 72
+        px = max(1, round(em_px * self.size_pt))
+        return Font(self.family, round(px / em_px * 2) / 2)  # sizes on a half-point step
 
     @property
     def space_pt(self) -> float:
