@@ -88,32 +88,121 @@ def docx_text(path: Path) -> str:
 
 
 def xlsx_rows(path: Path, shown: bool = False, collapse: bool = False) -> list[list[Any]]:
-    """Cell values row by row; a merged range gives its value to every cell it covers. With
-    ``shown``, every cell as Excel shows it (numbers through their number format); with
-    ``collapse``, a range merged across columns is one cell, as the table it comes from has."""
+    """Cell values row by row, the sheets one after the other; a merged range gives its value to
+    every cell it covers. With ``shown``, every cell as Excel shows it (numbers through their
+    number format); with ``collapse``, a range merged across columns is one cell, as the table
+    it comes from has."""
     wb = openpyxl.load_workbook(path, rich_text=not shown)
-    ws = wb.active
-    assert ws is not None
-    values = [[xlsx_shown(c.value, c.number_format) if shown else c.value for c in row]
-              for row in ws.iter_rows()]
-    for merged in ws.merged_cells.ranges:
-        top = values[merged.min_row - 1][merged.min_col - 1]
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                values[r - 1][c - 1] = top
-    if collapse:
-        covered = {(r, c) for m in ws.merged_cells.ranges for r in range(m.min_row, m.max_row + 1)
-                   for c in range(m.min_col + 1, m.max_col + 1)}
-        values = [[v for c, v in enumerate(row, start=1) if (r, c) not in covered]
-                  for r, row in enumerate(values, start=1)]
-    return values
+    out: list[list[Any]] = []
+    for ws in wb.worksheets:
+        values = [[xlsx_shown(c.value, c.number_format) if shown else c.value for c in row]
+                  for row in ws.iter_rows()]
+        for merged in ws.merged_cells.ranges:
+            top = values[merged.min_row - 1][merged.min_col - 1]
+            for r in range(merged.min_row, merged.max_row + 1):
+                for c in range(merged.min_col, merged.max_col + 1):
+                    values[r - 1][c - 1] = top
+        if collapse:
+            covered = {(r, c) for m in ws.merged_cells.ranges for r in range(m.min_row, m.max_row + 1)
+                       for c in range(m.min_col + 1, m.max_col + 1)}
+            values = [[v for c, v in enumerate(row, start=1) if (r, c) not in covered]
+                      for r, row in enumerate(values, start=1)]
+        out.extend(values)
+    return out
 
 
 def xlsx_text(path: Path) -> str:
+    """Every cell of every sheet as Excel shows it (figures through their number format)."""
     wb = openpyxl.load_workbook(path)
-    ws = wb.active
-    assert ws is not None
-    return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    return "\n".join(xlsx_shown(c.value, c.number_format) for ws in wb.worksheets for row in ws.iter_rows()
+                     for c in row if c.value is not None)
+
+
+def _cells(ws: Any) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    """Every cell a person sees: (row, column) of its top left → (rows, columns, last row, last column)."""
+    out = {}
+    covered = set()
+    for m in ws.merged_cells.ranges:
+        out[(m.min_row, m.min_col)] = (m.max_row - m.min_row + 1, m.max_col - m.min_col + 1, m.max_row, m.max_col)
+        covered |= {(r, c) for r in range(m.min_row, m.max_row + 1) for c in range(m.min_col, m.max_col + 1)}
+    for r in range(1, ws.max_row + 1):
+        for c in range(1, ws.max_column + 1):
+            if (r, c) not in covered:
+                out[(r, c)] = (1, 1, r, c)
+    return out
+
+
+def _column_spans(ws: Any, cells: dict[tuple[int, int], tuple[int, int, int, int]]) -> tuple[int, list[
+        tuple[int, int]]]:
+    """The last header row of a sheet's print title and the (first, last) sheet columns of each
+    column of the table under it."""
+    first, last = (int(x) for x in ws.print_title_rows.replace("$", "").split(":"))
+    spans = sorted((c, spec[3]) for (r, c), spec in cells.items() if r == first)
+    return last, spans
+
+
+def _shown(ws: Any, r: int, c: int) -> str:
+    cell = ws.cell(row=r, column=c)
+    return xlsx_shown(cell.value, cell.number_format)
+
+
+def xlsx_table_rows(path: Path, key: int) -> list[list[str]]:
+    """The rows of every sheet's titled table as the model has them: a row's sheet rows (which
+    start where column ``key`` has a cell) read back into one text per table column, pieces and
+    figure-table rows on lines of their own, a figure row's cells joined with a full-width space."""
+    wb = openpyxl.load_workbook(path)
+    rows: list[list[str]] = []
+    for ws in wb.worksheets:
+        if not ws.print_title_rows:
+            continue
+        cells = _cells(ws)
+        head, spans = _column_spans(ws, cells)
+        key_first = spans[key][0]
+        starts = [r for r in range(head + 1, ws.max_row + 1) if (r, key_first) in cells
+                  and ws.cell(row=r, column=key_first).border.top.style]
+        for a, b in zip(starts, [*starts[1:], ws.max_row + 1], strict=True):
+            row = []
+            for lo, hi in spans:
+                lines = []
+                for r in range(a, b):
+                    parts = [_shown(ws, r, c) for (rr, c), spec in sorted(cells.items())
+                             if rr == r and lo <= c <= hi and spec[3] <= hi]
+                    if any(parts):
+                        lines.append("\u3000".join(parts))
+                row.append("\n".join(lines))
+            rows.append(row)
+    return rows
+
+
+def xlsx_figure_rows(path: Path) -> list[str]:
+    """Rows of the figure tables inside the cells of every sheet's titled table, one line each as
+    docx_figure_rows gives them: cells joined with a full-width space, a cell's lines run together
+    (a figure and the previous year's figure under it)."""
+    wb = openpyxl.load_workbook(path)
+    lines: list[str] = []
+    for ws in wb.worksheets:
+        if not ws.print_title_rows:
+            continue
+        cells = _cells(ws)
+        head, spans = _column_spans(ws, cells)
+        for lo, hi in spans:
+            inside = {k: v for k, v in cells.items() if k[0] > head and lo <= k[1] and v[3] <= hi
+                      and not (k[1] == lo and v[3] == hi)}
+            r = head + 1
+            while r <= ws.max_row:
+                # A figure row: sheet rows held together by a cell merged down over them.
+                end = r
+                for (rr, _), spec in inside.items():
+                    if rr == r:
+                        end = max(end, spec[2])
+                buckets: dict[tuple[int, int], str] = {}
+                for (rr, c), spec in sorted(inside.items()):
+                    if r <= rr <= end:
+                        buckets[(c, spec[3])] = buckets.get((c, spec[3]), "") + _shown(ws, rr, c).replace("\n", "")
+                if len(buckets) > 1:
+                    lines.append("\u3000".join(v for _, v in sorted(buckets.items())))
+                r = end + 1
+    return lines
 
 
 _FORMAT = re.compile(r'^(?P<digits>[#,0]+)(?:\.(?P<places>0+))?(?:"(?P<unit>[^"]*)")?')
@@ -124,6 +213,8 @@ def xlsx_shown(value: Any, number_format: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, int | float | Decimal):
+        return str(value)
+    if number_format == "General":
         return str(value)
     m = _FORMAT.match(number_format.split(";")[0])
     assert m, number_format
