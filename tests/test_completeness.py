@@ -40,19 +40,6 @@ DATA_SETS = (
 )
 # A string of the data this long is free text that must reach the model whole.
 LONG_TEXT = 200
-# Where the current writers lose text (issue 8: DOCX rows cut at the page bottom by
-# cantSplit, XLSX rows clipped at 409.5 pt). Remove a line when the writer fix merges:
-# strict, so a case that starts passing fails until its mark is removed.
-PENDING = {
-    "data/saitama/R5:plan-comparison:xlsx",  # rich-text run without the cell font: （※） printed out of line
-    "data/saitama/R2:progress:xlsx",  # figure lines clipped by the row height
-    "data/gunma/R3:plan-comparison:xlsx",  # row too low for the old year's text: ④ clipped
-    "stress/nagano/R2:progress:xlsx",  # 63-row figure table clipped at 409.5 pt
-    "stress/nagano/R2:plan-budget:xlsx",  # 1,617-character item clipped at 409.5 pt, its amount too
-    "stress/nagano/R1:progress:xlsx",  # 61-row figure table clipped at 409.5 pt
-}
-
-
 def _set_id(root: Path, branch: str, year: str) -> str:
     return f"{'stress' if root == STRESS else 'data'}/{branch}/{year}"
 
@@ -64,9 +51,7 @@ def _cases() -> list[object]:
         for kind in kinds:
             for fmt in FORMATS:
                 case_id = f"{_set_id(root, branch, year)}:{kind}:{fmt}"
-                marks = ([pytest.mark.xfail(reason="issue 8: writer fix pending", strict=True)]
-                         if case_id in PENDING else [])
-                cases.append(pytest.param(root, branch, year, kind, fmt, id=case_id, marks=marks))
+                cases.append(pytest.param(root, branch, year, kind, fmt, id=case_id))
     return cases
 
 
@@ -143,37 +128,44 @@ def renderings(tmp_path_factory: pytest.TempPathFactory) -> Renderings:
     return Renderings(tmp_path_factory.mktemp("completeness"))
 
 
-def _longest_prefix_in(needle: str, text: str) -> int:
-    """The length of the longest prefix of ``needle`` that ``text`` contains."""
+def _longest_prefix_in(needle: str, text: str, start: int = 0) -> tuple[int, int]:
+    """The length of the longest prefix of ``needle`` that ``text`` holds from ``start`` on,
+    and where that prefix ends in ``text``."""
     lo, hi = 0, len(needle)
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if needle[:mid] in text:
+        if text.find(needle[:mid], start) >= 0:
             lo = mid
         else:
             hi = mid - 1
-    return lo
+    return lo, (text.find(needle[:lo], start) + lo if lo else start)
 
 
-MIN_PIECE = 4  # a piece of a string continued on the next page is at least this long
+MIN_PIECE = 4  # a piece of a string continued elsewhere is at least this long
 
 
 def found_length(needle: str, pages: list[str], whole: str) -> int:
-    """How much of ``needle`` the pages hold, in order: the whole of it on one page, or a piece
-    on each of consecutive pages (a cell that runs over a page break). The length of the
-    longest run found; ``len(needle)`` when it is all there."""
+    """How much of ``needle`` the pages hold, in order: the whole of it in one place, or pieces
+    in reading order, on one page or running over consecutive pages. A cell that runs over a
+    page break is one case; an XLSX cell continued in the next sheet row beside another
+    continued cell is the other (the text of the two columns alternates piece by piece).
+    The length found; ``len(needle)`` when it is all there."""
     if needle in whole:
         return len(needle)
     best = 0
     for start in range(len(pages)):
         pos = 0
         for page in pages[start:]:
-            k = _longest_prefix_in(needle[pos:], page)
-            if k < min(MIN_PIECE, len(needle) - pos):
-                break
-            pos += k
+            at, found = 0, False
+            while pos < len(needle):
+                k, end = _longest_prefix_in(needle[pos:], page, at)
+                if k < min(MIN_PIECE, len(needle) - pos):
+                    break
+                pos, at, found = pos + k, end, True
             if pos == len(needle):
                 return pos
+            if not found:  # the text does not go on on this page
+                break
         best = max(best, pos)
     return best
 

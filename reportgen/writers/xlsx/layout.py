@@ -319,15 +319,25 @@ class Measure:
                     lo = mid
                 else:
                     hi = mid - 1
-            cut = lo
-            while cut > 1 and _word(text[cut - 1]) and _word(text[cut]):
-                cut -= 1
-            if cut <= 1:
-                cut = lo
+            cut = _sentence_end(text, lo)
             head, p = split_paragraph(p, cut)
             parts.append(head)
         parts.append(p)
         return parts
+
+
+def _sentence_end(text: str, limit: int) -> int:
+    """Where to cut ``text`` at most ``limit`` characters in: after the last 。 (or 、) in the
+    second half of that stretch, so a reader finds whole sentences in each piece; else
+    between two characters that are not both part of a Latin word or a number."""
+    for marks in ("。．", "、，"):
+        cut = max(text.rfind(m, 0, limit) for m in marks) + 1
+        if cut > limit // 2:
+            return cut
+    cut = limit
+    while cut > 1 and _word(text[cut - 1]) and _word(text[cut]):
+        cut -= 1
+    return cut if cut > 1 else limit
 
 
 def _word(ch: str) -> bool:
