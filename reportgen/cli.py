@@ -217,3 +217,24 @@ def import_command(workbook: Path, data_root: Path) -> None:
         click.echo(str(done.directory / name))
     meta = done.dataset.meta
     err.print(f"{meta.branch.name} {meta.year_label()}: {len(done.files)} 件のファイルを書き込みました。")
+
+
+@cli.command("init")
+@branch_option
+@year_option
+@data_option
+def init_command(branch: str, year: str, data_root: Path) -> None:
+    """Start year Y from year Y-1: plan and budget as drafts (ids kept), KPIs with last year's
+    actuals as previous, no progress yet. An existing year is never overwritten.
+
+    \b
+    Example:
+      reportgen init --branch saitama --year R6
+    """
+    from reportgen.yearinit import start_year
+
+    b, fy = get_branch(branch), parse_fiscal_year(year)
+    started = start_year(data_root, b, fy)
+    for name in started.files:
+        click.echo(str(started.directory / name))
+    err.print(f"{b.name} {fy.label()} を {fy.previous().label()} から作成しました: {started.directory}")
