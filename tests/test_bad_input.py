@@ -130,12 +130,13 @@ def test_an_unknown_report_kind_lists_the_known_ones(tmp_path: Path) -> None:
 def test_a_failed_writer_leaves_earlier_outputs(
     data_copy: Path, good_output: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reportgen import writers
+    import reportgen.writers.xlsx
 
     def broken(document: object, options: object) -> object:
         raise OSError("disk full")
 
-    monkeypatch.setitem(writers.WRITERS, "xlsx", broken)
+    # WRITERS imports a writer's module on first use and is read-only: break the module's write.
+    monkeypatch.setattr(reportgen.writers.xlsx, "write", broken)
     before = tree_digest(good_output)
     result = invoke("build", "-b", "shizuoka", "-y", "R5", "--data", str(data_copy), "--output", str(good_output))
     assert result.exit_code == 5
