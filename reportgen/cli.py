@@ -12,6 +12,7 @@ from rich.markup import escape
 from reportgen import __version__
 from reportgen.branches import BRANCHES, NATIONAL, get_branch
 from reportgen.build import DEFAULT_FORMATS, available_kinds, build, documents, load_for
+from reportgen.consistency import kpi_target_disagreements
 from reportgen.errors import DataError, RenderError, ReportgenError, UsageError
 from reportgen.load.dataset import DATA_FILES, load_dataset, progress_file, quarters
 from reportgen.reports import REPORTS
@@ -123,7 +124,7 @@ def validate_command(branch: str, year: str, data_root: Path) -> None:
     yearly = [k for k in present if not REPORTS[k].quarterly]
     quarterly = [k for k in present if REPORTS[k].quarterly]
     documents(load_for(data_root, b, fy, yearly), yearly)
-    problems = []
+    problems = kpi_target_disagreements(data)
     for q in quarters(data.directory) if quarterly else ():
         try:
             documents(load_for(data_root, b, fy, quarterly, quarter=q), quarterly)
