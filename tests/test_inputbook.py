@@ -73,6 +73,8 @@ def round_trip(tmp_path: Path, samples: list[str]) -> Path:
 @pytest.mark.parametrize("sample", SAMPLES)
 def test_yaml_workbook_import_gives_the_same_data_set_and_model(tmp_path: Path, sample: str) -> None:
     data = round_trip(tmp_path, [sample])
+    files = sorted(str(p.relative_to(DATA / sample)) for p in (DATA / sample).rglob("*.yaml"))
+    assert sorted(str(p.relative_to(data / sample)) for p in (data / sample).rglob("*.yaml")) == files
     slug, year = sample.split("/")
     branch, fy = get_branch(slug), parse_fiscal_year(year)
     for kinds in ([k] for k in available_kinds(DATA, branch, fy)):
@@ -172,6 +174,7 @@ def test_a_new_quarter_filled_by_hand_builds_its_sheet(tmp_path: Path) -> None:
     figures["J4"].number_format = '#,##0"件"'  # the person formats the cell to show 件
     wb.save(book)
     assert invoke("import", str(book), "--data", str(data)).exit_code == 0
+    assert not (data / "saitama/R2/progress/Q1.yaml").exists()
     q4 = (data / "saitama/R2/progress/Q4.yaml").read_text(encoding="utf-8")
     assert "quarter: 4\n" in q4 and "55,123件" in q4
     out = tmp_path / "out"

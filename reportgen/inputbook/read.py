@@ -252,11 +252,10 @@ def _plan(rows: dict[str, list[Row]], src: CellSource, problems: list[Problem]) 
         fields.append(f)
     measure_at: dict[str, tuple[int, int]] = {}
     for row in rows[L.PLAN_MEASURES.name]:
-        i = _parent(row["field"], field_at, "計画_分野", problems)
-        if i is None:
+        found = _attach(row["field"], field_at, fields, ("fields", "measures"), "計画_分野", problems)
+        if found is None:
             continue
-        measures = fields[i].setdefault("measures", [])
-        loc = ("fields", i, "measures", len(measures))
+        measures, loc = found
         src.put(loc, row["id"])
         m: dict[str, Any] = {}
         _put(m, src, loc, row, ("id", "number", "title"))
@@ -264,7 +263,7 @@ def _plan(rows: dict[str, list[Row]], src: CellSource, problems: list[Problem]) 
             src.put((*loc, key), row[key])
             if row[key].text:
                 m[key] = _split(row[key].text, pattern)
-        measure_at.setdefault(m.get("id", ""), (i, len(measures)))
+        measure_at.setdefault(m.get("id", ""), (int(loc[1]), len(measures)))
         measures.append(m)
     for row in rows[L.PLAN_TEXT.name]:
         if row["measure"].text is None:
@@ -303,6 +302,16 @@ def _parent(cell: Cell, at: dict[str, Any], sheet: str, problems: list[Problem])
     return None
 
 
+def _attach(cell: Cell, at: dict[str, int], owners: list[dict[str, Any]], keys: tuple[str, str], sheet: str,
+            problems: list[Problem]) -> tuple[list[Any], Loc] | None:
+    """The list (measures, kpis) of the row ``cell`` names by id, and the place of its next item."""
+    i = _parent(cell, at, sheet, problems)
+    if i is None:
+        return None
+    items: list[Any] = owners[i].setdefault(keys[1], [])
+    return items, (keys[0], i, keys[1], len(items))
+
+
 def _kpi_results(rows: dict[str, list[Row]], src: CellSource, problems: list[Problem]) -> dict[str, Any]:
     sections: list[dict[str, Any]] = []
     at: dict[str, int] = {}
@@ -314,11 +323,10 @@ def _kpi_results(rows: dict[str, list[Row]], src: CellSource, problems: list[Pro
         at.setdefault(s.get("id", ""), len(sections))
         sections.append(s)
     for row in rows[L.KPIS.name]:
-        i = _parent(row["section"], at, "KPI_施策", problems)
-        if i is None:
+        found = _attach(row["section"], at, sections, ("sections", "kpis"), "KPI_施策", problems)
+        if found is None:
             continue
-        kpis = sections[i].setdefault("kpis", [])
-        loc = ("sections", i, "kpis", len(kpis))
+        kpis, loc = found
         src.put(loc, row["id"])
         k: dict[str, Any] = {}
         _put(k, src, loc, row, ("id", "statement", "note", "indicator", "target", "direction", "better",
@@ -611,8 +619,10 @@ def read_workbook(path: Path) -> Book:
             data = {**data, **_budget(rows, src)}
         elif part == L.PROGRESS and quarter is not None:
             data = _progress(rows, quarter, src, problems)
+        if not data or (part == L.PROGRESS and not data.get("entries")):
+            continue  # nothing typed for this part yet: no file is written, an existing one is kept
         for top in ("sections", "fields", "entries"):
-            src.cells.setdefault((top,), (_where(first, f"A{L.HEADER_ROW + 1}"), ""))
+            src.cells.setdefault((top,), (_where(first, f"A{L.HEADER_ROW + 1}"), "データの行"))
         src.data = data
         name = progress_file(quarter) if part == L.PROGRESS and quarter else part
         sources[name] = src

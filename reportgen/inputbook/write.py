@@ -321,7 +321,7 @@ def _settings(ws: Worksheet, raw: dict[str, Any], parts: list[str], branch: Bran
         for key in s.path:
             value = value.get(key) if isinstance(value, dict) else None
         if s.path == ("era_policy", "heisei31"):
-            value = L.YES if value == "true" else L.NO
+            value = L.YES if value == "true" else None  # blank is the default, いいえ
         elif s.path == ("council", "date") and value:
             value = date.fromisoformat(value)
         elif s.path[-1] in ("number", "material") and value:
