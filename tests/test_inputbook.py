@@ -194,6 +194,7 @@ def test_blank_rows_vertical_merges_and_full_width_digits_are_accepted(tmp_path:
     at = cell(ws, "実績", "KPI ID", "mail-application-rate")
     ws[at] = "９８．７％"
     first = row_of(ws, "KPI ID", "service-standard")
+    ws[f"{column(ws, 'KPI ID')}{first}"] = "ｓｅｒｖｉｃｅ－ｓｔａｎｄａｒｄ"  # the same id, full-width
     ws.merge_cells(f"A{first}:A{first + 1}")  # the same 施策 for both KPIs, typed once
     text = wb["KPI_本文"]
     text.insert_rows(5, 3)

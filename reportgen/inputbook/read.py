@@ -33,7 +33,7 @@ from . import layout as L
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _QUOTED = re.compile(r'"([^"]*)"')
-_ID_KEYS = {"id", "field", "section", "measure", "item"}
+_NUMBER_KEYS = {"table", "through"}  # not 番号 (number): （1） is printed as typed
 
 
 @dataclass
@@ -132,7 +132,7 @@ def _text(ws: Worksheet, cell: Any, key: str, problems: list[Problem], label: st
         problems.append(Problem(where, None, label, f"制御文字 U+{ord(found.group()):04X} が含まれています。",
                                 "printable text"))
         return None
-    if key in _ID_KEYS or key == "table":  # ids and numbers typed full-width are the same ids
+    if "ID" in label or key in _NUMBER_KEYS:  # ids and numbers typed full-width are the same
         text = unicodedata.normalize("NFKC", text)
     return text or None
 

@@ -247,7 +247,7 @@ def _value(cell: Cell, value: Any, figure: bool) -> None:
     if cell.value.startswith(_FORMULA_LIKE):  # text, never a formula
         cell.data_type = "s"
         cell.quotePrefix = True
-    else:
+    elif not figure:  # text stays text (Excel would read 1-2 as a date); a figure cell may become a number
         cell.number_format = "@"
 
 
