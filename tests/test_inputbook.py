@@ -102,6 +102,8 @@ def test_number_cells_keep_the_places_their_format_shows() -> None:
     assert number_text(98.6, "General") == "98.6"
     assert number_text(5, "General") == "5"
     assert number_text(98.65, "0.0") == "98.7"  # as shown: half up
+    assert number_text(41838, '#,##0\\件;\\▲#,##0\\件') == "41,838件"  # as LibreOffice saves it
+    assert number_text(95.3, '[$-411]#,##0.0\\％') == "95.3％"
 
 
 def sheet_xml(book: Path, sheet: str) -> str:
@@ -132,12 +134,18 @@ def test_the_workbook_has_dropdowns_protection_frozen_headers_and_says_what_it_h
 
 
 @pytest.mark.slow
-def test_libreoffice_opens_the_workbook(tmp_path: Path) -> None:
+def test_libreoffice_opens_the_workbook_and_what_it_saves_imports_the_same(tmp_path: Path) -> None:
     book = workbook(DATA, "saitama/R2", tmp_path / "b.xlsx")
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
-                   check=True, capture_output=True, timeout=240)
-    assert (tmp_path / "b.pdf").stat().st_size > 10_000
+    for fmt, folder in (("pdf", "pdf"), ("xlsx", "saved")):
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                        "--convert-to", fmt, "--outdir", str(tmp_path / folder), str(book)],
+                       check=True, capture_output=True, timeout=240)
+    assert (tmp_path / "pdf/b.pdf").stat().st_size > 10_000
+    # Saved by LibreOffice Calc (units escaped as \件 in the formats): the same data set.
+    data = emptied(tmp_path, "saitama/R2")
+    result = invoke("import", str(tmp_path / "saved/b.xlsx"), "--data", str(data))
+    assert result.exit_code == 0, result.output
+    assert rendered(data, ["saitama/R2"], ("model-json",)) == rendered(DATA, ["saitama/R2"], ("model-json",))
 
 
 # ------------------------------------------------------------------ editing as a person would

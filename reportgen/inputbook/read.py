@@ -32,7 +32,6 @@ from reportgen.wareki import FiscalYear, parse_date, parse_fiscal_year
 from . import layout as L
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_QUOTED = re.compile(r'"([^"]*)"')
 _NUMBER_KEYS = {"table", "through"}  # not 番号 (number): （1） is printed as typed
 
 
@@ -86,21 +85,40 @@ def _where(ws: Worksheet | str, coordinate: str) -> str:
     return f"{ws if isinstance(ws, str) else ws.title}!{coordinate}"
 
 
+# A number format section, token by token: "quoted text", \\x (one escaped character, as
+# LibreOffice writes 件 and ％), [colour or locale], _x (padding), *x (fill), or one character.
+_FORMAT_TOKEN = re.compile(r'"([^"]*)"|\\(.)|\[[^\]]*\]|_.|\*.|(.)', re.S)
+_CODE = set("#0?,.%")
+
+
+def _format_parts(section: str) -> tuple[str, str]:
+    """The digit codes of a format section and the text it prints beside them (its unit)."""
+    code, text = [], []
+    for m in _FORMAT_TOKEN.finditer(section):
+        quoted, escaped, char = m.groups()
+        if quoted is not None or escaped is not None:
+            text.append(quoted if quoted is not None else escaped)
+        elif char is not None and char in _CODE:
+            code.append(char)
+        elif char is not None and not char.isspace():
+            text.append(char)
+    return "".join(code), "".join(text)
+
+
 def number_text(value: float | int, number_format: str) -> str:
     """The figure a number cell shows: places and unit from its format (``0.00"％"`` → 89.00％)."""
     section = (number_format or "General").split(";")[0]
-    unit = "".join(_QUOTED.findall(section))
-    bare = _QUOTED.sub("", section)
+    code, unit = ("", "") if section.lower() == "general" else _format_parts(section)
     d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    if "%" in bare:  # Excel's own percent style: 0.986 shows 98.6%
+    if "%" in code:  # Excel's own percent style: 0.986 shows 98.6%
         d, unit = d * 100, "％" + unit
-    if section.lower() == "general" or not re.search(r"[0#?]", bare):
+    if not re.search(r"[0#?]", code):
         # No places in the format: the number as typed (98.6, 5).
         d = d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
     else:
-        decimals = re.search(r"\.([0#?]+)", bare)
+        decimals = re.search(r"\.([0#?]+)", code)
         d = d.quantize(Decimal(1).scaleb(-(len(decimals.group(1)) if decimals else 0)), rounding=ROUND_HALF_UP)
-    shown = f"{abs(d):,}" if "," in bare else f"{abs(d)}"
+    shown = f"{abs(d):,}" if "," in code else f"{abs(d)}"
     sign = "▲" if d < 0 else ""
     return f"{sign}{shown}{unit.strip()}"
 
