@@ -260,9 +260,11 @@ def _protect(ws: Worksheet) -> None:
 
 
 def _dropdown(ws: Worksheet, column: int, first: int, last: int, choices: tuple[str, ...], strict: bool) -> None:
-    if not choices:
+    listed = '"' + ",".join(c for c in choices if "," not in c and '"' not in c) + '"'
+    # Excel refuses to open a workbook whose in-cell list is longer than 255 characters.
+    if not choices or len(listed) > 255:
         return
-    dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+    dv = DataValidation(type="list", formula1=listed, allow_blank=True)
     dv.errorStyle = "stop" if strict else "warning"
     dv.showErrorMessage = True
     dv.errorTitle = "選べない値です"
@@ -364,6 +366,7 @@ GUIDE = """\
 ・数式、#REF! などのエラー値、複数の項目にまたがる結合セルは使えません。同じ値の行を縦に結合するのは構いません。
 ・ID（分野ID・施策ID・取組ID・KPI ID）は英小文字・数字・ハイフンです。年度をまたいで同じものには同じIDを使います。
 ・合計・対比・達成状況・①②の番号は自動で計算されるので入力しません。
+・KPI（計画の文言）の {{target}} には目標の欄の数値が入ります（数値は一か所にだけ入力します）。
 ・隠しシート「_reportgen」はこのブックの支部・年度・形式を示します。変更しないでください。
 """
 
