@@ -280,9 +280,15 @@ def unknown_item(wb: openpyxl.Workbook) -> str:
     return f"図表!{at}"
 
 
-def hidden_sheet_removed(wb: openpyxl.Workbook) -> str:
+def not_a_workbook_of_ours(wb: openpyxl.Workbook) -> str:
     del wb["_reportgen"]
+    del wb["基本情報"]
     return "_reportgen!A1"
+
+
+def unknown_branch(wb: openpyxl.Workbook) -> str:
+    del wb["_reportgen"]  # then 基本情報 says which branch and year the workbook holds
+    return set_cell("基本情報", "値", "項目", "支部", "埼玉県支部")(wb)
 
 
 BAD = [
@@ -308,7 +314,8 @@ BAD = [
     Bad("unknown-id", "saitama/R2", unknown_item, "「no-such-item」は実施状況シートにありません"),
     Bad("bad-id", "saitama/R2", set_cell("計画_施策", "施策ID", "施策ID", "service-level", "Service Level"),
         "「Service Level」は書式が正しくありません"),
-    Bad("not-a-reportgen-workbook", "saitama/R2", hidden_sheet_removed, "入力用ブックではありません"),
+    Bad("not-a-reportgen-workbook", "saitama/R2", not_a_workbook_of_ours, "入力用ブックではありません"),
+    Bad("unknown-branch-without-hidden-sheet", "saitama/R2", unknown_branch, "支部: 支部「埼玉県支部」はありません"),
 ]
 
 
@@ -352,3 +359,15 @@ def test_the_error_example_in_the_readme_is_what_import_prints(tmp_path: Path) -
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = readme.split("## Input workbook", 1)[1].split("```\nエラー:", 1)[1].split("```", 1)[0]
     assert "エラー:" + example.rstrip("\n") in result.output.rstrip("\n")
+
+
+def test_a_workbook_without_the_hidden_sheet_is_read_by_its_settings_sheet(tmp_path: Path) -> None:
+    """As a person might rebuild it by hand in the same shape: 支部・年度・四半期 from 基本情報."""
+    book = workbook(DATA, "saitama/R2", tmp_path / "b.xlsx")
+    wb = openpyxl.load_workbook(book)
+    del wb["_reportgen"]
+    wb.save(book)
+    data = emptied(tmp_path, "saitama/R2")
+    result = invoke("import", str(book), "--data", str(data))
+    assert result.exit_code == 0, result.output
+    assert rendered(data, ["saitama/R2"], ("model-json",)) == rendered(DATA, ["saitama/R2"], ("model-json",))

@@ -564,30 +564,46 @@ def _settings(ws: Worksheet, parts: list[str], problems: list[Problem]) -> dict[
 
 
 def _info(book: Any, path: Path) -> tuple[Branch, FiscalYear, int | None, list[str]]:
-    shown = path.name
-    if L.INFO_SHEET not in book.sheetnames:
-        raise DataError([Problem(f"{shown}: {L.INFO_SHEET}!A1", None, "",
-                                 "reportgen workbook で作った入力用ブックではありません（隠しシートがありません）。",
+    """Branch, year, quarter and parts: from the hidden sheet, or for a workbook typed by hand
+    in the same shape (without it), from the 支部 / 年度 / 四半期 rows of 基本情報."""
+    if L.INFO_SHEET in book.sheetnames:
+        ws = book[L.INFO_SHEET]
+        rows = {str(ws.cell(r, 1).value): (ws.cell(r, 2).value, f"B{r}") for r in range(1, ws.max_row + 1)}
+        keys = {"branch": "branch", "year": "year", "quarter": "quarter"}
+    elif L.META_SHEET in book.sheetnames:
+        ws = book[L.META_SHEET]
+        rows = {_normal(ws.cell(r, 1).value): (ws.cell(r, 2).value, f"B{r}") for r in range(1, ws.max_row + 1)}
+        keys = {"branch": "支部", "year": "年度", "quarter": "四半期"}
+    else:
+        raise DataError([Problem(f"{path.name}: {L.INFO_SHEET}!A1", None, "",
+                                 "reportgen workbook で作った入力用ブックではありません"
+                                 "（隠しシートも基本情報シートもありません）。",
                                  f"a workbook written by reportgen workbook (hidden sheet {L.INFO_SHEET})")])
-    ws = book[L.INFO_SHEET]
-    info = {str(ws.cell(r, 1).value): (ws.cell(r, 2).value, r) for r in range(1, ws.max_row + 1)}
+
+    def get(key: str) -> tuple[str, str]:
+        value, where = rows.get(keys.get(key, key), (None, "A1"))
+        return ("" if value is None else unicodedata.normalize("NFKC", str(value))), _where(ws, where)
+
     problems = []
-
-    def get(key: str) -> str:
-        value = info.get(key, (None, 0))[0]
-        return "" if value is None else str(value)
-
-    if get("format") != L.FORMAT or get("version") != str(L.VERSION):
-        problems.append(Problem(_where(ws, "B2"), None, "",
-                                f"入力用ブックの形式「{get('format')} {get('version')}」は読めません。",
+    if ws.title == L.INFO_SHEET and (get("format")[0], get("version")[0]) != (L.FORMAT, str(L.VERSION)):
+        problems.append(Problem(get("version")[1], None, "",
+                                f"入力用ブックの形式「{get('format')[0]} {get('version')[0]}」は読めません。",
                                 f"{L.FORMAT} version {L.VERSION}"))
     try:
-        branch, fy = get_branch(get("branch")), parse_fiscal_year(get("year"))
+        branch = get_branch(get("branch")[0])
     except ReportgenError as exc:
-        problems.append(Problem(_where(ws, "B3"), None, "", exc.message,
-                                "the branch and year the workbook was made for"))
-    quarter = int(get("quarter")) if get("quarter").isdigit() else None
-    parts = [p for p in get("parts").split(",") if p in L.PART_SHEETS]
+        problems.append(Problem(get("branch")[1], None, "支部", exc.message, "the branch the workbook holds"))
+    try:
+        fy = parse_fiscal_year(get("year")[0])
+    except ReportgenError as exc:
+        problems.append(Problem(get("year")[1], None, "年度", exc.message, "the year the workbook holds"))
+    digits = re.sub(r"\D", "", get("quarter")[0])
+    quarter = int(digits) if digits in ("1", "2", "3", "4") else None
+    if ws.title == L.INFO_SHEET:
+        parts = [p for p in get("parts")[0].split(",") if p in L.PART_SHEETS]
+    else:  # the parts whose sheets are there
+        parts = [p for p, sheets in L.PART_SHEETS.items()
+                 if all(s.name in book.sheetnames for s in sheets) and (p != L.PROGRESS or quarter)]
     if problems:
         raise DataError(problems)
     return branch, fy, quarter, parts
