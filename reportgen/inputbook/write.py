@@ -35,6 +35,7 @@ from reportgen.load.dataset import (
 from reportgen.load.yaml_source import load_yaml
 from reportgen.model.quantity import Quantity, QuantityError, parse_quantity
 from reportgen.reports import REPORTS
+from reportgen.textmetrics import wrapped_lines
 from reportgen.wareki import FiscalYear
 
 from . import layout as L
@@ -252,7 +253,12 @@ def _value(cell: Cell, value: Any, figure: bool) -> None:
 
 
 def _protect(ws: Worksheet) -> None:
-    """Headers and reference columns locked; rows may be inserted, deleted and resized."""
+    """Headers and reference columns locked; rows may be inserted, deleted and resized.
+    Printed (to check on paper) landscape, as wide as the page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     p = ws.protection
     p.sheet = True
     p.insertRows = p.deleteRows = p.formatRows = p.formatColumns = p.formatCells = False
@@ -292,12 +298,32 @@ def _record_sheet(ws: Worksheet, sheet: L.Sheet, rows: list[Row], choices: dict[
             if column.context:
                 cell.fill = _CONTEXT_FILL
             _value(cell, row.get(column.key), column.figure)
+        _fit_height(ws, r, sheet, row)
     for c, column in enumerate(sheet.columns, 1):
         listed = column.choices or choices.get(column.header, ())
         _dropdown(ws, c, first, last, listed, strict=not column.open and bool(column.choices))
     ws.freeze_panes = ws.cell(first, 1)
     ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW}"
     _protect(ws)
+
+
+# Excel's column width unit is about one digit of the default font: 5.25 pt at 11 pt.
+_WIDTH_UNIT_PT = 5.25
+_LINE_PT = 15.0
+_FONT_PT = 11.0
+_MAX_ROW_PT = 409.5  # Excel's limit
+
+
+def _fit_height(ws: Worksheet, r: int, sheet: L.Sheet, row: Row) -> None:
+    """Rows as tall as their wrapped text (neither Excel nor LibreOffice fits them on opening)."""
+    lines = 1
+    for column in sheet.columns:
+        value = row.get(column.key)
+        if column.wrap and isinstance(value, str):
+            width = column.width * _WIDTH_UNIT_PT - 6  # less the cell's padding
+            lines = max(lines, wrapped_lines(value, width, FONT, _FONT_PT))
+    if lines > 1:
+        ws.row_dimensions[r].height = min(lines * _LINE_PT + 3, _MAX_ROW_PT)
 
 
 def _settings(ws: Worksheet, raw: dict[str, Any], parts: list[str], branch: Branch, fy: FiscalYear,
