@@ -186,9 +186,10 @@ def test_a_new_quarter_filled_by_hand_builds_its_sheet(tmp_path: Path) -> None:
     q4 = (data / "saitama/R2/progress/Q4.yaml").read_text(encoding="utf-8")
     assert "quarter: 4\n" in q4 and "55,123件" in q4
     out = tmp_path / "out"
-    result = invoke("build", "-b", "saitama", "-y", "R2", "--quarter", "4", "-f", "model-json",
+    result = invoke("build", "-b", "saitama", "-y", "R2", "--quarter", "4", "-f", "model-json,docx",
                     "--data", str(data), "--output", str(out))
     assert result.exit_code == 0, result.output
+    assert (out / "saitama/R2/progress-Q4.docx").stat().st_size > 10_000
     text = (out / "saitama/R2/progress-Q4.model.json").read_text(encoding="utf-8")
     for shown in ("第4四半期", "１月から３月も期日内に支給。", "・第4四半期の新しい段落", "55,123件", "99.5％",
                   "令和2年4月～令和3年3月"):
@@ -220,9 +221,11 @@ def test_a_date_typed_in_wareki_is_read(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(book)
     ws = wb["基本情報"]
     ws[f"B{row_of(ws, '項目', '評議会の開催日')}"] = "令和３年２月１日"
+    ws[f"B{row_of(ws, '項目', '評議会の回')}"] = "第６回"
     wb.save(book)
     assert invoke("import", str(book), "--data", str(data)).exit_code == 0
-    assert "date: 2021-02-01\n" in (data / "saitama/R2/meta.yaml").read_text(encoding="utf-8")
+    meta = (data / "saitama/R2/meta.yaml").read_text(encoding="utf-8")
+    assert "date: 2021-02-01\n" in meta and "number: 6\n" in meta
 
 
 @dataclass(frozen=True)

@@ -554,8 +554,8 @@ def _settings(ws: Worksheet, parts: list[str], problems: list[Problem]) -> dict[
             except ReportgenError as exc:
                 problems.append(Problem(cell.ref, None, cell.label, exc.message, exc.detail))
                 continue
-        elif s.path[-1] in ("number", "material"):
-            text = unicodedata.normalize("NFKC", text)
+        elif s.path[-1] in ("number", "material"):  # 第５回 and 資料２ read as 5 and 2
+            text = re.sub(r"^(第|資料)|回$", "", unicodedata.normalize("NFKC", text).strip())
         target = data
         for key in s.path[:-1]:
             target = target.setdefault(key, {})
