@@ -84,6 +84,11 @@ def metrics(family: str) -> FontMetrics:
     return FontMetrics({code: hmtx[glyph][0] / upm for code, glyph in cmap.items() if glyph in hmtx})
 
 
+def unbreakable(text: str) -> list[str]:
+    """The pieces a line never breaks inside: Latin words and figures, single other characters."""
+    return _UNBREAKABLE.findall(text)
+
+
 def width_pt(text: str, family: str, size_pt: float) -> float:
     return metrics(family).width_em(text) * size_pt
 
@@ -95,7 +100,7 @@ def wrapped_lines(text: str, width_pt: float, family: str, size_pt: float) -> in
     total = 0
     for line in text.split("\n"):
         lines, used = 1, 0.0
-        for token in _UNBREAKABLE.findall(line):
+        for token in unbreakable(line):
             w = font.width_em(token)
             if used + w <= limit:
                 used += w

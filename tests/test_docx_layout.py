@@ -26,6 +26,7 @@ from reportgen.build import documents, load_for
 from reportgen.document import Cell, Column, Document, PageSetup, Row, Table, cell, para, plain_text
 from reportgen.wareki import parse_fiscal_year
 from reportgen.writers import WRITERS, WriterOptions
+from reportgen.writers.figure_widths import SHORT_TEXT
 from tests.conftest import DATA, invoke
 from tests.extract import norm
 
@@ -172,6 +173,30 @@ def test_no_two_tables_touch(built: Path, name: str) -> None:
     assert tables
     touching = [tbl for tbl in tables if (nxt := tbl.getnext()) is not None and nxt.tag == qn("w:tbl")]
     assert touching == []
+
+
+def test_every_figure_of_a_figure_table_fits_its_column_on_one_line(built: Path) -> None:
+    """A figure broken inside (5,094千 / 円, 120. / 7%) misreads: each cell after a figure
+    table's first column is at least as wide as its text, from the cell width in the file."""
+    body = docx.Document(str(docx_path(built, "progress-Q3"))).element.body
+    nested = [t for t in body.iter(qn("w:tbl")) if t.getparent().tag == qn("w:tc")]
+    assert len(nested) >= 40  # the progress sheet's figure tables
+    checked = 0
+    for tbl in nested:
+        margins = {side: _twips(tbl.find(f"{W}tblPr/{W}tblCellMar/{W}{side}"), "w") for side in ("left", "right")}
+        for tr in tbl.iter(qn("w:tr")):
+            for tc in list(tr.iterchildren(qn("w:tc")))[1:]:
+                span = tc.find(f"{W}tcPr/{W}gridSpan")
+                if span is not None:
+                    continue
+                inner = _twips(tc.find(f"{W}tcPr/{W}tcW"), "w") - margins["left"] - margins["right"]
+                for p in tc.iterchildren(qn("w:p")):
+                    text = _text(p)
+                    sizes = [float(sz.get(qn("w:val"))) / 2 for sz in p.iter(qn("w:sz"))]
+                    if text and sizes and len(text) <= SHORT_TEXT:  # longer texts wrap
+                        assert textmetrics.width_pt(text, FAMILY, max(sizes)) <= inner, (text, inner)
+                        checked += 1
+    assert checked > 300
 
 
 def test_tables_that_followed_each_other_are_kept_apart_by_a_thin_paragraph(built: Path) -> None:

@@ -35,6 +35,7 @@ from docx.table import _Cell
 from reportgen import glyphs, textmetrics
 from reportgen.document import Cell, Document, Heading, PageBreak, Paragraph, Run, Table
 from reportgen.writers import docx_oxml as ox
+from reportgen.writers.figure_widths import figure_needs, share_width
 from reportgen.writers.shared import Rendered, WriterOptions, office_font, reproducible_zip
 
 _ALIGN = {
@@ -51,6 +52,7 @@ NORMAL_SPACE_AFTER_PT = 2.0
 BULLET_INDENT = 1.1  # a bullet's hanging indent, in em of the base size
 HEADER_DISTANCE_MM = 7.0  # page edge to the header and to the footer
 RULE_PT = 0.5  # a row's rule
+FIGURE_SLACK_PT = 2.0  # clients set a figure a little wider than its advance widths add up to
 # Cell padding (w:tblCellMar) in twips: top, left, bottom, right.
 CELL_MARGINS = (40, 85, 40, 85)
 # A figure table sits inside its cell's padding.
@@ -239,9 +241,20 @@ def _cell_pt(cell: Cell, width_pt: float, base_size: float, layout: _Layout) -> 
     inner = width_pt - (CELL_MARGINS[1] + CELL_MARGINS[3]) / 20
     height = sum(_paragraph_pt(p, inner, base_size, layout) for p in cell.content)
     for nested in cell.tables:
-        height += sum(_row_heights(nested, inner - _pt(NESTED_INSET_MM), base_size * NESTED_SCALE, layout))
+        height += sum(_row_heights(nested, inner - _pt(NESTED_INSET_MM), base_size * NESTED_SCALE, layout,
+                                   figure=True))
         height += SEPARATOR_TWIPS / 20
     return padding + height
+
+
+def _widths_pt(table: Table, width_pt: float, base_size: float, layout: _Layout, figure: bool) -> list[float]:
+    """Column widths: the table's proportions; a figure table's columns first as wide as their
+    figures need (writers/figure_widths.py), so no figure breaks inside."""
+    relative = [c.width for c in table.columns]
+    if not figure:
+        return [width_pt * w / sum(relative) for w in relative]
+    pad = (CELL_MARGINS[1] + CELL_MARGINS[3]) / 20 + 2 * RULE_PT + FIGURE_SLACK_PT
+    return share_width(width_pt, relative, figure_needs(table, layout.family, base_size, pad, _SIZES))
 
 
 def _vertical_chains(table: Table, grid: list[list[Cell | None]]) -> dict[tuple[int, int], int]:
@@ -265,13 +278,13 @@ def _continues(item: Cell | None) -> bool:
             and not item.tables and not item.text.strip())
 
 
-def _row_heights(table: Table, width_pt: float, base_size: float, layout: _Layout) -> list[float]:
+def _row_heights(table: Table, width_pt: float, base_size: float, layout: _Layout,
+                 figure: bool = False) -> list[float]:
     """Estimated height of each row (header rows first). A cell spanning rows counts whole
     in each of them, so a row is thought taller, never shorter, than it is."""
     grid = table.grid()
     chains = _vertical_chains(table, grid)
-    total = sum(c.width for c in table.columns)
-    widths = [width_pt * c.width / total for c in table.columns]
+    widths = _widths_pt(table, width_pt, base_size, layout, figure)
     heights = [0.0] * len(grid)
     in_chain = {(r + i, c) for (r, c), n in chains.items() for i in range(n)}
     labels: list[tuple[int, int, float]] = []
@@ -313,7 +326,7 @@ def _fill_cell(target: _Cell, source: Cell, header: bool, base_size: float, widt
             (first if i == 0 else target.paragraphs[-1]).alignment = _ALIGN[source.align]
     for nested in source.tables:
         _table(target, nested, width_mm - NESTED_INSET_MM, base_size * NESTED_SCALE, target.part.document.styles,
-               layout)
+               layout, figure=True)
         # python-docx ends the cell with an empty paragraph after the table, as Word requires:
         # a thin one, which also keeps the next figure table from merging with this one.
         ox.separator(target._tc[-1], SEPARATOR_TWIPS)
@@ -323,7 +336,8 @@ def _fill_cell(target: _Cell, source: Cell, header: bool, base_size: float, widt
     )
 
 
-def _table(container: Any, table: Table, width_mm: float, base_size: float, styles: Any, layout: _Layout) -> None:
+def _table(container: Any, table: Table, width_mm: float, base_size: float, styles: Any, layout: _Layout,
+           figure: bool = False) -> None:
     """``table`` at the end of ``container``: the document body, or a cell (a figure table)."""
     grid = table.grid()
     t = container.add_table(rows=len(grid), cols=len(table.columns))
@@ -331,10 +345,9 @@ def _table(container: Any, table: Table, width_mm: float, base_size: float, styl
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     ox.cell_margins(t._tbl, *CELL_MARGINS)
-    total = sum(c.width for c in table.columns)
-    widths_mm = [width_mm * c.width / total for c in table.columns]
+    widths_mm = [w * 25.4 / 72 for w in _widths_pt(table, _pt(width_mm), base_size, layout, figure)]
     widths = [Mm(w) for w in widths_mm]
-    heights = _row_heights(table, _pt(width_mm), base_size, layout)
+    heights = _row_heights(table, _pt(width_mm), base_size, layout, figure)
     n_header = len(table.header)
     # Rows kept whole must fit under the header rows that repeat above them.
     room = KEEP_TOGETHER_SHARE * (layout.printable_pt - sum(heights[:n_header]))

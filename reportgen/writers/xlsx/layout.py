@@ -35,6 +35,8 @@ from itertools import accumulate, pairwise
 
 from reportgen.document import Cell, Document, NumberFormat, Paragraph, Run, Table
 from reportgen.textmetrics import metrics, width_pt, wrapped_lines
+from reportgen.writers.figure_widths import figure_needs, share_width
+from reportgen.writers.shared import paragraph_text
 
 MAX_ROW_PT = 409.5  # Excel refuses a taller row
 MAX_CELL_CHARS = 32_767  # and a longer cell
@@ -99,10 +101,6 @@ class Item:
         return "\n".join(paragraph_text(p) for p in self.paragraphs)
 
 
-def paragraph_text(p: Paragraph) -> str:
-    return (f"{p.bullet} " if p.bullet else "") + p.text
-
-
 @dataclass
 class Block:
     heights: list[float]
@@ -152,43 +150,13 @@ def _starts(edges: Sequence[Fraction], start: Fraction = Fraction(0)) -> list[Fr
     return [start, *edges[:-1]]
 
 
-def _needs_pt(table: Table, font: Font) -> list[float]:
-    """The narrowest each figure-table column may be: its widest figure or short text must fit one
-    line (Excel prints #### for a number that does not fit). The first column holds labels,
-    which wrap."""
-    needs = [0.0] * len(table.columns)
-    for row in table.grid():
-        for c, item in enumerate(row):
-            if item is None or item.colspan > 1 or c == 0:
-                continue
-            for p in item.content:
-                size = font.size_pt * SIZES[p.size]
-                needs[c] = max(needs[c], width_pt(paragraph_text(p), font.family, size) + 2 * H_PAD_PT + 2)
-    return needs
-
-
 def nested_edges(table: Table, start: Fraction, end: Fraction, sheet_pt: float, font: Font,
                  existing: Sequence[Fraction] = ()) -> list[Fraction]:
     """A figure table's column edges inside its parent cell [start, end): each column at least
     as wide as its figures need, the rest shared in the table's proportions."""
     span_pt = float(end - start) * sheet_pt
-    rel = [c.width for c in table.columns]
-    needs = _needs_pt(table, font)
-    widths = [span_pt * w / sum(rel) for w in rel]
-    fixed: set[int] = set()
-    for _ in range(len(rel)):
-        short = {i for i, w in enumerate(widths) if w < needs[i] - 0.01} - fixed
-        if not short:
-            break
-        fixed |= short
-        free = [i for i in range(len(rel)) if i not in fixed]
-        rest = span_pt - sum(needs[i] for i in fixed)
-        if not free or rest <= 0:
-            break
-        for i in fixed:
-            widths[i] = needs[i]
-        for i in free:
-            widths[i] = rest * rel[i] / sum(rel[j] for j in free)
+    needs = figure_needs(table, font.family, font.size_pt, 2 * H_PAD_PT + 2, SIZES)
+    widths = share_width(span_pt, [c.width for c in table.columns], needs)
     total = sum(widths)
     ideal = [start + (end - start) * Fraction(x / total) for x in accumulate(widths)]
     # An edge moves onto a nearby edge the sheet already has, where the figures still fit:

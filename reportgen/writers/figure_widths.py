@@ -1,0 +1,61 @@
+"""Column widths of a figure table (a small table inside a cell), for every writer that sets them.
+
+A figure or a short header (5,094千円, 10～12月, 120.7％) must print on one line: broken
+inside, it misreads, and Excel prints #### for a number that does not fit. So each column
+after the first is at least as wide as its widest short text, and as its widest figure or
+Latin word in a longer text (which wraps between those), measured with the font's metrics;
+what is left goes to the columns in the table's own proportions. The first column holds
+labels, which may wrap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from reportgen.document import Table
+from reportgen.textmetrics import unbreakable, width_pt
+from reportgen.writers.shared import paragraph_text
+
+SHORT_TEXT = 12  # characters: a figure with its unit, a period (令和2年4月～12月), a header
+
+
+def figure_needs(table: Table, family: str, size_pt: float, pad_pt: float,
+                 scale: Mapping[str, float]) -> list[float]:
+    """The narrowest each column may be: its widest one-column text on one line, plus ``pad_pt``
+    (both paddings and the rules); ``scale`` gives a paragraph size's ratio to ``size_pt``."""
+    needs = [0.0] * len(table.columns)
+    for row in table.grid():
+        for c, item in enumerate(row):
+            if item is None or item.colspan > 1 or c == 0:
+                continue
+            for p in item.content:
+                needs[c] = max(needs[c], _need(paragraph_text(p), family, size_pt * scale[p.size]) + pad_pt)
+    return needs
+
+
+def _need(text: str, family: str, size_pt: float) -> float:
+    """A short text on one line; a longer one as wide as its widest unbreakable piece."""
+    if len(text) <= SHORT_TEXT:
+        return width_pt(text, family, size_pt)
+    return max(width_pt(piece, family, size_pt) for piece in unbreakable(text))
+
+
+def share_width(total_pt: float, relative: list[float], needs: list[float]) -> list[float]:
+    """``total_pt`` over the columns: each at least its need (where the total allows), the rest
+    in the ``relative`` proportions."""
+    widths = [total_pt * w / sum(relative) for w in relative]
+    fixed: set[int] = set()
+    for _ in range(len(relative)):
+        short = {i for i, w in enumerate(widths) if w < needs[i] - 0.01} - fixed
+        if not short:
+            break
+        fixed |= short
+        free = [i for i in range(len(relative)) if i not in fixed]
+        rest = total_pt - sum(needs[i] for i in fixed)
+        if not free or rest <= 0:
+            break
+        for i in fixed:
+            widths[i] = needs[i]
+        for i in free:
+            widths[i] = rest * relative[i] / sum(relative[j] for j in free)
+    return widths
