@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportgen.document import Block, Column, Document, PageSetup, Paragraph, Run
+from reportgen.document import Block, Column, Document, Fonts, PageSetup, Paragraph, Run
 from reportgen.load.dataset import DataSet
 from reportgen.templating import Template
 
@@ -53,6 +53,7 @@ def document(kind: str, data: DataSet, template: Template, ctx: dict[str, Any], 
         title=title,
         blocks=tuple(blocks),
         page=page_setup(template),
+        fonts=fonts(template),
         header_lines=header_lines(data, template),
         legend=legend,
         sheet_name=template.text("sheet_name", **ctx),
@@ -64,6 +65,11 @@ def document(kind: str, data: DataSet, template: Template, ctx: dict[str, Any], 
 def page_setup(template: Template) -> PageSetup:
     return PageSetup(orientation=template.choice("page", "orientation", choices=("portrait", "landscape")),  # type: ignore[arg-type]
                      margin_mm=template.number("page", "margin_mm", low=0, high=60, default=15))
+
+
+def fonts(template: Template) -> Fonts:
+    """The body font size a template may set (``page: font_size_pt``) to fit its pages."""
+    return Fonts(size_pt=template.number("page", "font_size_pt", low=5, high=30, default=Fonts().size_pt))
 
 
 def columns(template: Template, *loc: str) -> tuple[Column, ...]:
