@@ -47,6 +47,9 @@ class Heading:
     level: int  # 1 = document title, 2 = section, 3 = sub-heading
     text: str
     aside: str | None = None  # printed at the right end of the heading line (owning group)
+    # Opens a section that runs to the next heading that opens one (or a page break): kept on
+    # one page where it fits; where it goes on over a page, this text heads the next page.
+    continued: str | None = None
 
 
 @dataclass(frozen=True)
