@@ -95,6 +95,8 @@ def cell(text: str, **kwargs: Any) -> Cell:
 @dataclass(frozen=True)
 class Row:
     cells: tuple[Cell, ...]
+    # A section row (a 分野's or a measure's heading): printed on the page of the row after it.
+    keep_with_next: bool = False
 
 
 @dataclass(frozen=True)

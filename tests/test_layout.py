@@ -4,18 +4,50 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
+import pdfplumber
+import pytest
+
 from reportgen.branches import get_branch
-from reportgen.build import load_for
+from reportgen.build import documents, load_for
+from reportgen.document import Document, Heading, PageBreak, Table
 from reportgen.wareki import FiscalYear
-from tests.conftest import DATA, invoke
+from reportgen.writers import WRITERS
+from reportgen.writers.shared import WriterOptions
+from tests.conftest import DATA
 from tests.extract import norm, pdf_lines
+
+# Every sample document: (branch, year, kind, quarter).
+SAMPLES = (
+    ("shizuoka", 2023, "kpi-results", None),
+    ("shizuoka", 2023, "kpi-summary", None),
+    ("saitama", 2023, "plan-comparison", None),
+    ("gunma", 2021, "plan-budget", None),
+    ("saitama", 2020, "progress", 3),
+)
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory, sample_output: Path) -> dict[str, tuple[Document, Path]]:
+    """Each sample document's model and its PDF (shizuoka's from the session's build)."""
+    out = tmp_path_factory.mktemp("pdf")
+    found = {}
+    for branch, year, kind, quarter in SAMPLES:
+        (doc,) = documents(load_for(DATA, get_branch(branch), FiscalYear(year), (kind,), quarter), (kind,))
+        path = sample_output / f"{kind}.pdf" if branch == "shizuoka" else out / f"{kind}.pdf"
+        if not path.exists():
+            path.write_bytes(WRITERS["pdf"](doc, WriterOptions()).data)
+        found[kind] = (doc, path)
+    return found
 
 # kpi-results.pdf of the sample had one 施策 per page: 27 pages.
 ONE_PER_PAGE = 27
 
 
 def test_kpi_results_flow_and_head_a_measure_going_on(sample_output: Path) -> None:
-    sections = load_for(DATA, get_branch("shizuoka"), FiscalYear(2023), ("kpi-results",)).kpi_results.sections
+    results = load_for(DATA, get_branch("shizuoka"), FiscalYear(2023), ("kpi-results",)).kpi_results
+    assert results is not None
+    sections = results.sections
     headings = [norm(f"{s.number}{s.title}") for s in sections]
     fields = {norm(s.field) for s in sections}
     pages = pdf_lines(sample_output / "kpi-results.pdf")
@@ -31,10 +63,48 @@ def test_kpi_results_flow_and_head_a_measure_going_on(sample_output: Path) -> No
     assert any("(続き)" in norm(t) for lines in pages for t, _ in lines)
 
 
-def test_one_measure_per_page_when_the_template_says_so(data_copy: Path, tmp_path: Path) -> None:
+def test_one_measure_per_page_when_the_template_says_so(data_copy: Path) -> None:
     (data_copy / "shizuoka/templates").mkdir()
     (data_copy / "shizuoka/templates/kpi-results.yaml").write_text("page_per_section: true\n", encoding="utf-8")
-    result = invoke("build", "-b", "shizuoka", "-y", "R5", "--data", str(data_copy), "--output",
-                    str(tmp_path), "--report", "kpi-results", "--format", "pdf")
-    assert result.exit_code == 0, result.output
-    assert len(pdf_lines(tmp_path / "shizuoka/R5/kpi-results.pdf")) >= ONE_PER_PAGE
+    data = load_for(data_copy, get_branch("shizuoka"), FiscalYear(2023), ("kpi-results",))
+    assert data.kpi_results is not None
+    (doc,) = documents(data, ("kpi-results",))
+    breaks = sum(isinstance(b, PageBreak) for b in doc.blocks)
+    assert breaks == len(data.kpi_results.sections) - 1
+
+
+def _heading_texts(doc: Document) -> list[str]:
+    """Headings, their asides, and every cell of a section row: what must not end a page."""
+    texts = []
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            texts += [block.text, block.aside or ""]
+        elif isinstance(block, Table):
+            texts += [t for row in block.body if row.keep_with_next for c in row.cells for t in c.texts()]
+    return [norm(t) for t in texts if norm(t)]
+
+
+@pytest.mark.parametrize("kind", [s[2] for s in SAMPLES])
+def test_no_page_ends_with_a_heading(samples: dict[str, tuple[Document, Path]], kind: str) -> None:
+    """The last line of a page is no heading or section row (or a wrapped piece of one): a line
+    set bold or larger than the body whose every piece comes from a heading."""
+    doc, path = samples[kind]
+    headings = _heading_texts(doc)
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            lines = [line for line in page.extract_text_lines(return_chars=True)
+                     if "ページ" not in line["text"]]
+            if number == len(pdf.pages) or not lines:
+                continue
+            last = lines[-1]
+            first = last["chars"][0]
+            emphasised = "Bold" in first["fontname"] or first["size"] > doc.fonts.size_pt + 0.1
+            pieces = [norm(p) for p in last["text"].split()]
+            assert not (emphasised and all(any(p in h for h in headings) for p in pieces)), (number, last["text"])
+
+
+def test_docx_headings_keep_with_next(sample_output: Path) -> None:
+    document = docx.Document(str(sample_output / "kpi-results.docx"))
+    headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings
+    assert all(p.paragraph_format.keep_with_next for p in headings)

@@ -422,6 +422,7 @@ def write(document: Document, options: WriterOptions) -> Rendered:
             continue
         if isinstance(block, Heading):
             p = doc.add_heading(level=block.level)
+            p.paragraph_format.keep_with_next = True  # a heading stays with what it heads
             glyphs.docx_runs(p, block.text, _set_fonts)
             if block.aside:
                 # The owning group sits at the right end of the heading line, as printed.
