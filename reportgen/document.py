@@ -132,7 +132,9 @@ class Table:
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    # Ends a group of pages that print differently, the group since the start or the previous
+    # break that ends one: "cover" (no page header, no legend), "front" (no legend: 基本方針).
+    ends: Literal["cover", "front"] | None = None
 
 
 Block = Heading | Paragraph | Table | PageBreak

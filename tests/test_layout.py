@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
+from typing import Any
 
 import docx
 import pdfplumber
@@ -90,11 +92,20 @@ def test_no_page_ends_with_a_heading(samples: dict[str, tuple[Document, Path]], 
     set bold or larger than the body whose every piece comes from a heading."""
     doc, path = samples[kind]
     headings = _heading_texts(doc)
+    # A page before a title (a forced break: the cover, the 基本方針) ends where its part ends.
+    titles = [norm(b.text) for b in doc.blocks if isinstance(b, Heading) and b.level == 1]
+    furniture = [norm(t) for t in (*doc.header_lines, doc.legend or "") if t]
+
+    def body(line: dict[str, Any]) -> bool:  # not the page header, legend or footer
+        text = norm(line["text"])
+        for piece in furniture:
+            text = text.replace(piece, "")
+        return bool(text) and "ページ" not in text
+
     with pdfplumber.open(path) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            lines = [line for line in page.extract_text_lines(return_chars=True)
-                     if "ページ" not in line["text"]]
-            if number == len(pdf.pages) or not lines:
+        pages = [[line for line in page.extract_text_lines(return_chars=True) if body(line)] for page in pdf.pages]
+        for number, (lines, following) in enumerate(itertools.pairwise(pages), start=1):
+            if not lines or (following and any(norm(following[0]["text"]).startswith(t) for t in titles)):
                 continue
             last = lines[-1]
             first = last["chars"][0]

@@ -32,14 +32,18 @@ def context(data: DataSet) -> dict[str, Any]:
 def header_lines(data: DataSet, template: Template) -> tuple[str, ...]:
     """機密性2 / 第5回静岡支部評議会 資料2 / 令和6年7月12日, as far as the data gives them."""
     meta = data.meta
-    lines = []
-    if meta.confidentiality:
-        lines.append(meta.confidentiality)
-    if meta.council:
-        lines.append(template.text("header", "council", **context(data),
-                                   number=meta.council.number, material=meta.council.material))
-        if meta.council.date:
-            lines.append(template.text("header", "date", **context(data), date=meta.council.date))
+    return ((meta.confidentiality,) if meta.confidentiality else ()) + council_lines(data, template)
+
+
+def council_lines(data: DataSet, template: Template) -> tuple[str, ...]:
+    """第5回静岡支部評議会 資料2 / 令和6年7月12日: the council the document is shown to."""
+    council = data.meta.council
+    if not council:
+        return ()
+    lines = [template.text("header", "council", **context(data), number=council.number,
+                           material=council.material)]
+    if council.date:
+        lines.append(template.text("header", "date", **context(data), date=council.date))
     return tuple(lines)
 
 
