@@ -13,6 +13,7 @@ import pytest
 from reportgen.branches import get_branch
 from reportgen.build import documents, load_for
 from reportgen.document import Document, Heading, PageBreak, Table
+from reportgen.phrases import LONGEST_KEPT, phrases
 from reportgen.wareki import FiscalYear
 from reportgen.writers import WRITERS
 from reportgen.writers.shared import WriterOptions
@@ -119,3 +120,38 @@ def test_docx_headings_keep_with_next(sample_output: Path) -> None:
     headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings
     assert all(p.paragraph_format.keep_with_next for p in headings)
+
+
+def _kept_whole(doc: Document) -> set[str]:
+    """Texts printed phrase by phrase: column headers, headings and figures."""
+    texts: set[str] = set()
+
+    def walk(table: Table) -> None:
+        texts.update(t for row in table.header for c in row.cells for t in c.texts())
+        for row in table.body:
+            for c in row.cells:
+                if c.number is not None or c.align == "right":
+                    texts.update(p.text for p in c.content)
+                for inner in c.tables:
+                    walk(inner)
+
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            texts.update((block.text, block.aside or ""))
+        elif isinstance(block, Table):
+            walk(block)
+    return {t for t in texts if t.strip()}
+
+
+@pytest.mark.parametrize("kind", [s[2] for s in SAMPLES])
+def test_headers_headings_and_figures_break_between_phrases_only(
+        samples: dict[str, tuple[Document, Path]], kind: str) -> None:
+    doc, path = samples[kind]
+    lines = "\n".join(norm(text) for page in pdf_lines(path) for text, _ in page)
+    broken = {(text, piece) for text in _kept_whole(doc) for phrase in phrases(text)
+              for piece in phrase.split() if len(phrase) <= LONGEST_KEPT and norm(piece) not in lines}
+    assert not broken
+    whole = {"plan-budget": ["予算（千円）"], "kpi-summary": ["＜参考＞令和4年度実績"],
+             "progress": ["１０～１２月", "112.5％"]}
+    for text in whole.get(kind, []):
+        assert norm(text) in lines, text
