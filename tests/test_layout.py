@@ -155,3 +155,21 @@ def test_headers_headings_and_figures_break_between_phrases_only(
              "progress": ["１０～１２月", "112.5％"]}
     for text in whole.get(kind, []):
         assert norm(text) in lines, text
+
+
+def test_plan_budget_has_its_council_and_the_unit_at_the_top_right(
+        samples: dict[str, tuple[Document, Path]]) -> None:
+    """seeds/002: 「資料２ 令和3年1月15日 第4回群馬支部評議会」 on the page, 「（単位：千円）」 over
+    the table's right end."""
+    _, path = samples["plan-budget"]
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            text = norm(page.extract_text())
+            assert norm("第4回群馬支部評議会 資料２") in text and "令和3年1月15日" in text
+        first = pdf.pages[0]
+        lines = first.extract_text_lines()
+        unit = next(line for line in lines if norm(line["text"]) == norm("（単位：千円）"))
+        head = next(line for line in lines if norm(line["text"]) == "令和3年度令和2年度")  # the table's
+        table_right = max(r["x1"] for r in first.rects)
+        assert unit["bottom"] < head["top"]
+        assert table_right - unit["x1"] < 10

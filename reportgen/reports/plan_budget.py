@@ -112,7 +112,7 @@ def build(data: DataSet, template: Template) -> Document:
     title = template.text("title", **ctx)
     blocks: list[Block] = [
         Heading(1, title),
-        Table(columns(template, "widths"), header, tuple(body), label="plan-budget"),
         para(template.text("labels", "unit_note", **ctx), align="right", size="small"),
+        Table(columns(template, "widths"), header, tuple(body), label="plan-budget"),
     ]
     return document(KIND, data, template, ctx, title, blocks)
