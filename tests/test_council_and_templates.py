@@ -33,6 +33,7 @@ def test_council_header_on_every_page_in_every_format(data_copy: Path, tmp_path:
     (data_copy / "shizuoka/R5/meta.yaml").write_text(META, encoding="utf-8")
     folder = build_summary(data_copy, tmp_path)
     lines = ("機密性2", "第5回静岡支部評議会 資料2", "令和6年7月12日")
+    assert len(pdf_pages(folder / "kpi-summary.pdf")) == 1  # the header leaves room for the 19 rows
     for page in pdf_pages(folder / "kpi-summary.pdf"):
         for line in lines:
             assert line in page
