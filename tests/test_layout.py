@@ -173,3 +173,16 @@ def test_plan_budget_has_its_council_and_the_unit_at_the_top_right(
         table_right = max(r["x1"] for r in first.rects)
         assert unit["bottom"] < head["top"]
         assert table_right - unit["x1"] < 10
+
+
+def test_a_heading_beside_its_group_prints_as_one_run_of_text(sample_output: Path) -> None:
+    """The 施策 heading and its group badge share a line: the heading's phrases are not
+    spread over it (each phrase a flex item)."""
+    results = load_for(DATA, get_branch("shizuoka"), FiscalYear(2023), ("kpi-results",)).kpi_results
+    assert results is not None
+    with pdfplumber.open(sample_output / "kpi-results.pdf") as pdf:
+        lines = [line["text"] for page in pdf.pages for line in page.extract_text_lines()]
+    for s in results.sections:
+        heading = f"{s.number}{s.title}"
+        if len(heading) <= 25:
+            assert any(line.startswith(heading) and line.endswith(s.group) for line in lines), heading
