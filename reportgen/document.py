@@ -144,6 +144,8 @@ Block = Heading | Paragraph | Table | PageBreak
 class PageSetup:
     orientation: Literal["portrait", "landscape"] = "portrait"
     margin_mm: float = 15.0
+    # Table rows set tighter (less cell padding and leading) where a table must fit a page.
+    compact: bool = False
 
     @property
     def size_mm(self) -> tuple[float, float]:

@@ -68,7 +68,8 @@ def document(kind: str, data: DataSet, template: Template, ctx: dict[str, Any], 
 
 def page_setup(template: Template) -> PageSetup:
     return PageSetup(orientation=template.choice("page", "orientation", choices=("portrait", "landscape")),  # type: ignore[arg-type]
-                     margin_mm=template.number("page", "margin_mm", low=0, high=60, default=15))
+                     margin_mm=template.number("page", "margin_mm", low=0, high=60, default=15),
+                     compact="compact" in template.raw("page") and template.flag("page", "compact"))
 
 
 def fonts(template: Template) -> Fonts:
