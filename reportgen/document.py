@@ -47,6 +47,9 @@ class Heading:
     level: int  # 1 = document title, 2 = section, 3 = sub-heading
     text: str
     aside: str | None = None  # printed at the right end of the heading line (owning group)
+    # Opens a section that runs to the next heading that opens one (or a page break): kept on
+    # one page where it fits; where it goes on over a page, this text heads the next page.
+    continued: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ def cell(text: str, **kwargs: Any) -> Cell:
 @dataclass(frozen=True)
 class Row:
     cells: tuple[Cell, ...]
+    # A section row (a 分野's or a measure's heading): printed on the page of the row after it.
+    keep_with_next: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,9 @@ class Table:
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    # Ends a group of pages that print differently, the group since the start or the previous
+    # break that ends one: "cover" (no page header, no legend), "front" (no legend: 基本方針).
+    ends: Literal["cover", "front"] | None = None
 
 
 Block = Heading | Paragraph | Table | PageBreak
@@ -137,6 +144,8 @@ Block = Heading | Paragraph | Table | PageBreak
 class PageSetup:
     orientation: Literal["portrait", "landscape"] = "portrait"
     margin_mm: float = 15.0
+    # Table rows set tighter (less cell padding and leading) where a table must fit a page.
+    compact: bool = False
 
     @property
     def size_mm(self) -> tuple[float, float]:

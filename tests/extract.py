@@ -323,3 +323,13 @@ def pdf_marked_cells(path: Path, heading: str, stop: str | None = None) -> list[
             if limit < page.height:
                 break
     return cells
+
+
+def pdf_lines(path: Path) -> list[list[tuple[str, float]]]:
+    """Each page's text lines, top to bottom, as laid out: (text, largest font size)."""
+    pages = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            lines = page.extract_text_lines(return_chars=True, layout=False)
+            pages.append([(line["text"], max(c["size"] for c in line["chars"])) for line in lines])
+    return pages

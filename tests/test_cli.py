@@ -45,7 +45,7 @@ def test_build_lists_what_it_wrote(tmp_path: Path) -> None:
     result = invoke("build", "-b", "shizuoka", "-y", "R5", "--data", str(DATA), "--output", str(tmp_path),
                     "--report", "kpi-summary", "--format", "pdf")
     assert result.exit_code == 0, result.output
-    assert f"{tmp_path}/shizuoka/R5/kpi-summary.pdf  2 ページ" in result.output
+    assert f"{tmp_path}/shizuoka/R5/kpi-summary.pdf  1 ページ" in result.output
     assert "1 件の資料を" in result.output
 
 

@@ -146,11 +146,25 @@ def test_every_pdf_page_has_its_footer(sample_output: Path) -> None:
             assert f"{number} / {len(pages)} ページ" in page
 
 
-def test_the_summary_header_row_repeats_on_every_page(sample_output: Path) -> None:
+def test_the_summary_fits_one_landscape_page(sample_output: Path) -> None:
+    """seeds/003 prints the 19 rows and the count line on one page; so does its template."""
     pages = pdf_pages(sample_output / "kpi-summary.pdf")
+    assert len(pages) == 1
+    assert "達成11未達成8" in norm(pages[0])
+
+
+def test_the_summary_header_row_repeats_on_every_page(data_copy: Path, tmp_path: Path) -> None:
+    # A branch that prints larger (its own template) gets a second page, headed as the first.
+    (data_copy / "shizuoka/templates").mkdir()
+    (data_copy / "shizuoka/templates/kpi-summary.yaml").write_text("page:\n  font_size_pt: 12\n",
+                                                                   encoding="utf-8")
+    result = invoke("build", "-b", "shizuoka", "-y", "R5", "--data", str(data_copy), "--output",
+                    str(tmp_path / "out"), "--report", "kpi-summary", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    pages = pdf_pages(tmp_path / "out/shizuoka/R5/kpi-summary.pdf")
     assert len(pages) >= 2
     for page in pages:
-        assert "具体的施策" in page and "達成状況" in page
+        assert "具体的施策" in norm(page) and "KPI実績" in norm(page)
 
 
 def test_docx_names_the_font_in_the_east_asian_slot(sample_output: Path) -> None:

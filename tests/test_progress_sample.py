@@ -125,9 +125,10 @@ def test_every_item_once_with_its_mark_in_docx(sheet: Path) -> None:
 
 def test_mark_counts_equal_the_seed_in_three_formats(sheet: Path) -> None:
     seed = seed_mark_counts()
-    pages = len(pdf_pages(sheet / "progress-Q3.pdf"))
-    # Besides the body, each mark prints in the legend (every PDF page; the DOCX page header;
-    # the XLSX print header, which holds no cells) and in the summary table's header row.
+    pages = sum("実施状況：◎（計画を大幅に上回る）" in page for page in pdf_pages(sheet / "progress-Q3.pdf"))
+    # Besides the body, each mark prints in the legend (every PDF page of the sheet; the DOCX
+    # page header; the XLSX print header, which holds no cells) and in the summary table's
+    # header row.
     printed = {
         "pdf": (pdf_text(sheet / "progress-Q3.pdf"), pages + 1),
         "docx": (docx_text(sheet / "progress-Q3.docx"), 2),
@@ -199,9 +200,20 @@ def test_legend_and_footer_on_every_page(sheet: Path) -> None:
     pages = pdf_pages(sheet / "progress-Q3.pdf")
     assert len(pages) >= 20
     for number, page in enumerate(pages, start=1):
-        assert "実施状況：◎（計画を大幅に上回る）、○（計画通り）、△（実施中又は計画を下回る。）、×（未実施）" in page
+        # The cover (page 1) and the 基本方針 (page 2) print no legend; the cover no page header.
+        legend = "実施状況：◎（計画を大幅に上回る）、○（計画通り）、△（実施中又は計画を下回る。）、×（未実施）"
+        assert (legend in page) == (number > 2), number
         assert f"{number} / {len(pages)} ページ" in page
-        assert "機密性2" in page and "第5回埼玉支部評議会 資料2" in page
+        assert ("機密性2" in page) == (number > 1), number
+        assert "第5回埼玉支部評議会 資料2" in page
+
+
+def test_the_sheet_opens_with_a_cover(sheet: Path) -> None:
+    """seeds/000: the date, council and 資料, the title and the quarter, alone on page 1."""
+    cover = [norm(line) for line in pdf_pages(sheet / "progress-Q3.pdf")[0].splitlines()
+             if line.strip() and "ページ" not in line]
+    assert cover == [norm(t) for t in ("令和3年1月15日", "第5回埼玉支部評議会 資料2",
+                                       "令和2年度　埼玉支部事業計画実施状況", "（第3四半期）")]
 
 
 def test_every_field_is_printed_vertically_in_docx(sheet: Path) -> None:

@@ -36,7 +36,7 @@ from reportgen.load.yaml_source import load_yaml
 from reportgen.model.quantity import Quantity, QuantityError, parse_quantity
 from reportgen.reports import REPORTS
 from reportgen.textmetrics import wrapped_lines
-from reportgen.wareki import FiscalYear
+from reportgen.wareki import FiscalYear, parse_date
 
 from . import layout as L
 
@@ -350,8 +350,8 @@ def _settings(ws: Worksheet, raw: dict[str, Any], parts: list[str], branch: Bran
             value = value.get(key) if isinstance(value, dict) else None
         if s.path == ("era_policy", "heisei31"):
             value = L.YES if value == "true" else None  # blank is the default, いいえ
-        elif s.path == ("council", "date") and value:
-            value = date.fromisoformat(value)
+        elif s.path == ("council", "date") and value:  # ISO, or 和暦 as meta.yaml may have it
+            value = date.fromisoformat(value) if value[:1].isdigit() else parse_date(value)
         elif s.path[-1] in ("number", "material") and value:
             value = int(value)
         _style(ws.cell(r, 1, s.label))

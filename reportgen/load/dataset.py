@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reportgen.branches import Branch
 from reportgen.errors import DataError, Problem, WarekiError
-from reportgen.load.schema import BudgetIn, FigureTableIn, KpiIn, KpiResultsIn, MetaIn, PlanIn, ProgressIn, validate
+from reportgen.load.schema import (
+    BudgetIn,
+    CouncilIn,
+    FigureTableIn,
+    KpiIn,
+    KpiResultsIn,
+    MetaIn,
+    PlanIn,
+    ProgressIn,
+    validate,
+)
 from reportgen.load.yaml_source import Loc, Source, display_path, load_yaml
 from reportgen.model.kpi import (
     DONE,
@@ -154,7 +164,15 @@ def load_dataset(
                 problems.extend(exc.problems)
     if problems:
         raise DataError(problems)
-    return DataSet(directory, meta, kpi_results, plan, budget, previous, progress)
+    return DataSet(directory, _quarter_council(meta, progress), kpi_results, plan, budget, previous, progress)
+
+
+def _quarter_council(meta: Meta, progress: Progress | None) -> Meta:
+    """A quarter's sheet goes to its own council where its file names one: old quarters keep
+    theirs when meta.yaml moves on to the next meeting."""
+    if progress is not None and progress.council is not None:
+        return replace(meta, council=progress.council)
+    return meta
 
 
 def _meta(source: Source, branch: Branch, fy: FiscalYear, problems: list[Problem]) -> Meta | None:
@@ -162,21 +180,31 @@ def _meta(source: Source, branch: Branch, fy: FiscalYear, problems: list[Problem
     problems.extend(found)
     if parsed is None:
         return None
-    council = parsed.council
-    if council and council.date:
-        try:
-            to_era_date(council.date)
-        except WarekiError as exc:
-            problems.append(source.problem(("council", "date"), exc.message, "a date from 1873-01-01 (明治6年) on"))
-            return None
+    if _bad_council_date(parsed.council, source, problems):
+        return None
     return Meta(
         branch=branch,
         fiscal_year=fy,
         title=parsed.title,
         confidentiality=parsed.confidentiality,
-        council=Council(council.number, council.material, council.date) if council else None,
+        council=_council(parsed.council),
         keep_heisei31=parsed.era_policy.heisei31,
     )
+
+
+def _council(council: CouncilIn | None) -> Council | None:
+    return Council(council.number, council.material, council.date) if council else None
+
+
+def _bad_council_date(council: CouncilIn | None, source: Source, problems: list[Problem]) -> bool:
+    """A meeting date before 明治6年 has no 和暦 to print: a problem at council.date."""
+    if council and council.date:
+        try:
+            to_era_date(council.date)
+        except WarekiError as exc:
+            problems.append(source.problem(("council", "date"), exc.message, "a date from 1873-01-01 (明治6年) on"))
+            return True
+    return False
 
 
 def _kpi_results(source: Source, problems: list[Problem]) -> KpiResults | None:
@@ -495,9 +523,10 @@ def _progress(source: Source, fy: FiscalYear, quarter: int, plan: Plan | None,
     if plan is None:
         problems.append(source.problem((), "実施状況は同じ年度の plan.yaml を参照しますが、読めませんでした。",
                                        f"a valid {PLAN_FILE}"))
+    _bad_council_date(parsed.council, source, problems)
     if len(problems) > before:
         return None
-    return Progress(quarter, tuple(entries))
+    return Progress(quarter, tuple(entries), _council(parsed.council))
 
 
 def dataset_from_sources(directory: Path, branch: Branch, fy: FiscalYear, sources: dict[str, Source],
@@ -518,4 +547,4 @@ def dataset_from_sources(directory: Path, branch: Branch, fy: FiscalYear, source
             progress = _progress(sources[progress_file(q)], fy, q, plan, problems)
     if problems:
         raise DataError(problems)
-    return DataSet(directory, meta, kpi_results, plan, budget, None, progress)
+    return DataSet(directory, _quarter_council(meta, progress), kpi_results, plan, budget, None, progress)

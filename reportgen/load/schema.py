@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from reportgen.errors import Problem
 from reportgen.load.yaml_source import Source
+from reportgen.wareki import parse_date
 
 
 def _not_blank(value: str) -> str:
@@ -39,10 +40,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _wareki_date(value: Any) -> Any:
+    """A meeting date in 和暦 (令和3年1月15日, R3.1.15) as a date; YAML reads ISO dates itself."""
+    if isinstance(value, str):
+        try:
+            return parse_date(value.strip())
+        except ValueError:  # WarekiError included: pydantic reports it as not a date
+            return value
+    return value
+
+
 class CouncilIn(Strict):
     number: int
     material: int | None = None
-    date: dt.date | None = None
+    date: Annotated[dt.date | None, BeforeValidator(_wareki_date)] = None
 
 
 class EraPolicyIn(Strict):
@@ -173,6 +184,7 @@ class ProgressEntryIn(Strict):
 
 class ProgressIn(Strict):
     quarter: int = Field(ge=1, le=4)
+    council: CouncilIn | None = None  # the council this quarter's sheet goes to, over meta.yaml's
     entries: list[ProgressEntryIn] = Field(min_length=1)
 
 
@@ -185,7 +197,7 @@ EXPECTED: dict[str, str] = {
     "id": "lower-case letters, digits and '-', such as service-standard",
     "grading": "2段階 or 3段階",
     "better": "高い or 低い",
-    "date": "a date such as 2024-07-12",
+    "date": "a date such as 2024-07-12 or 令和6年7月12日",
     "unit": "円 or 千円",
     "amount": "a non-negative amount such as 9,818",
     "field": "the id of a 分野 in plan.yaml",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from reportgen.model.meta import Council
 from reportgen.model.quantity import Quantity
 from reportgen.wareki import FiscalYear
 
@@ -89,6 +90,7 @@ class ProgressEntry:
 class Progress:
     quarter: int
     entries: tuple[ProgressEntry, ...]
+    council: Council | None = None  # the council the sheet goes to, when not meta.yaml's
 
     def by_item(self) -> dict[str, ProgressEntry]:
         return {e.item: e for e in self.entries}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportgen.document import Block, Column, Document, PageSetup, Paragraph, Run
+from reportgen.document import Block, Column, Document, Fonts, PageSetup, Paragraph, Run
 from reportgen.load.dataset import DataSet
 from reportgen.templating import Template
 
@@ -32,14 +32,18 @@ def context(data: DataSet) -> dict[str, Any]:
 def header_lines(data: DataSet, template: Template) -> tuple[str, ...]:
     """機密性2 / 第5回静岡支部評議会 資料2 / 令和6年7月12日, as far as the data gives them."""
     meta = data.meta
-    lines = []
-    if meta.confidentiality:
-        lines.append(meta.confidentiality)
-    if meta.council:
-        lines.append(template.text("header", "council", **context(data),
-                                   number=meta.council.number, material=meta.council.material))
-        if meta.council.date:
-            lines.append(template.text("header", "date", **context(data), date=meta.council.date))
+    return ((meta.confidentiality,) if meta.confidentiality else ()) + council_lines(data, template)
+
+
+def council_lines(data: DataSet, template: Template) -> tuple[str, ...]:
+    """第5回静岡支部評議会 資料2 / 令和6年7月12日: the council the document is shown to."""
+    council = data.meta.council
+    if not council:
+        return ()
+    lines = [template.text("header", "council", **context(data), number=council.number,
+                           material=council.material)]
+    if council.date:
+        lines.append(template.text("header", "date", **context(data), date=council.date))
     return tuple(lines)
 
 
@@ -53,6 +57,7 @@ def document(kind: str, data: DataSet, template: Template, ctx: dict[str, Any], 
         title=title,
         blocks=tuple(blocks),
         page=page_setup(template),
+        fonts=fonts(template),
         header_lines=header_lines(data, template),
         legend=legend,
         sheet_name=template.text("sheet_name", **ctx),
@@ -63,7 +68,13 @@ def document(kind: str, data: DataSet, template: Template, ctx: dict[str, Any], 
 
 def page_setup(template: Template) -> PageSetup:
     return PageSetup(orientation=template.choice("page", "orientation", choices=("portrait", "landscape")),  # type: ignore[arg-type]
-                     margin_mm=template.number("page", "margin_mm", low=0, high=60, default=15))
+                     margin_mm=template.number("page", "margin_mm", low=0, high=60, default=15),
+                     compact="compact" in template.raw("page") and template.flag("page", "compact"))
+
+
+def fonts(template: Template) -> Fonts:
+    """The body font size a template may set (``page: font_size_pt``) to fit its pages."""
+    return Fonts(size_pt=template.number("page", "font_size_pt", low=5, high=30, default=Fonts().size_pt))
 
 
 def columns(template: Template, *loc: str) -> tuple[Column, ...]:

@@ -1,4 +1,9 @@
-"""KPI 実績 (seeds/003): one page per 施策 with its group, KPIs, plan and results."""
+"""KPI 実績 (seeds/003): each 施策 with its group, KPIs, plan and results.
+
+The 施策 follow one another, each kept on one page where it fits (``page_per_section: true``
+in the template starts each on a page of its own); one that goes on over a page is headed
+there again, 「…（続き）」.
+"""
 
 from __future__ import annotations
 
@@ -28,8 +33,9 @@ def build(data: DataSet, template: Template) -> Document:
     assert results is not None
     ctx = context(data)
     blocks: list[Block] = [Heading(1, template.text("title", **ctx))]
+    page_per_section = template.flag("page_per_section")
     for index, section in enumerate(results.sections):
-        if index:
+        if index and page_per_section:
             blocks.append(PageBreak())
         blocks.extend(_section(section, results, template, ctx))
     return document(KIND, data, template, ctx, template.text("title", **ctx), blocks)
@@ -38,9 +44,10 @@ def build(data: DataSet, template: Template) -> Document:
 def _section(
     section: KpiSection, results: KpiResults, template: Template, ctx: dict[str, object]
 ) -> list[Block]:
+    heading = f"{section.number}{section.title}"
     blocks: list[Block] = [
-        Heading(3, section.field),
-        Heading(2, f"{section.number}{section.title}", aside=section.group),
+        Heading(3, section.field, continued=template.text("labels", "continued", **ctx, heading=heading)),
+        Heading(2, heading, aside=section.group),
     ]
     count = len(section.kpis)
     if count:

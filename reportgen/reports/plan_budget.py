@@ -74,17 +74,19 @@ def build(data: DataSet, template: Template) -> Document:
                      colspan=3),
                 Cell((para(old_field, bold=True), *(para(t) for t in (group.old.lead if group.old else ()))),
                      colspan=3))
-        body.append(Row(lead))
+        body.append(Row(lead, keep_with_next=True))
         for pair in group.pairs:
             new_items = _items(new_budget, group.new, {pair.new.id} if pair.new else set())
             old_items = _items(old_budget, group.old, {o.id for o in pair.old})
             new_lines = _plan_lines((pair.new,) if pair.new else ())
             old_lines = _plan_lines(pair.old)
-            for r in range(max(1, len(new_items), len(old_items), len(new_lines), len(old_lines))):
+            rows = max(1, len(new_items), len(old_items), len(new_lines), len(old_lines))
+            for r in range(rows):
+                # The measure's heading line stays with its first paragraph.
                 body.append(Row((
                     _plan_cell(new_lines, r), *_item_cells(new_items, r),
                     _plan_cell(old_lines, r), *_item_cells(old_items, r),
-                )))
+                ), keep_with_next=r == 0 and rows > 1))
         loose_new, loose_old = _items(new_budget, group.new, None), _items(old_budget, group.old, None)
         for r in range(max(len(loose_new), len(loose_old))):
             body.append(Row((EMPTY, *_item_cells(loose_new, r), EMPTY, *_item_cells(loose_old, r))))
@@ -110,7 +112,7 @@ def build(data: DataSet, template: Template) -> Document:
     title = template.text("title", **ctx)
     blocks: list[Block] = [
         Heading(1, title),
-        Table(columns(template, "widths"), header, tuple(body), label="plan-budget"),
         para(template.text("labels", "unit_note", **ctx), align="right", size="small"),
+        Table(columns(template, "widths"), header, tuple(body), label="plan-budget"),
     ]
     return document(KIND, data, template, ctx, title, blocks)

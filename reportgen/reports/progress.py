@@ -1,8 +1,9 @@
 """事業計画実施状況（第N四半期） (seeds/000): the plan, item by item, with this quarter's progress.
 
 Plan text and KPI come from plan.yaml; progress text, marks and figure tables from
-progress/Q<N>.yaml by 取組 id. Figure tables' 合計 and 対比 are computed. A summary of the
-marks per 分野 opens the sheet; the legend prints on every page.
+progress/Q<N>.yaml by 取組 id. Figure tables' 合計 and 対比 are computed. A cover (council,
+date, title) and the plan's 基本方針 and 重点施策 come first; then a summary of the marks per
+分野 opens the sheet, on whose every page the legend prints.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from reportgen.model.plan import Measure, PlanField
 from reportgen.model.progress import MARKS, FigureRow, FigureTable, Progress, ProgressEntry, period_months
 from reportgen.model.quantity import Quantity
 from reportgen.numbers import format_percent, round_half_up
-from reportgen.reports.common import CIRCLED, columns, context, document
+from reportgen.reports.common import CIRCLED, columns, context, council_lines, document
 from reportgen.reports.kpi_common import value_cell
 from reportgen.templating import Template
 from reportgen.wareki import FiscalYear, Quarter, month_range
@@ -169,13 +170,21 @@ def build(data: DataSet, template: Template) -> Document:
     ctx = {**context(data), "quarter": quarter.label}
     labels = {key: template.text("labels", key, **ctx) for key in template.raw("labels")}
     entries = progress.by_item()
-    blocks: list[Block] = [Heading(1, template.text("cover_title", **ctx))]
+    # The cover (seeds/000): the council and its date, the sheet's title and quarter.
+    council = council_lines(data, template)  # the date first, as the seed prints it
+    blocks: list[Block] = [
+        *(para(line, align="right", size="large") for line in (*council[1:], *council[:1])),
+        Heading(1, template.text("cover", "title", **ctx)),
+        para(template.text("cover", "subtitle", **ctx), align="center", size="large"),
+        PageBreak(ends="cover"),
+        Heading(1, template.text("cover_title", **ctx)),
+    ]
     for key, lines in (("basic_policy", plan.basic_policy), ("priorities", plan.priorities)):
         if lines:
             blocks.append(Heading(2, labels[key]))
             blocks.extend(Paragraph((Run(line),), bullet="・", size="large") for line in lines)
     title = template.text("title", **ctx)
-    blocks += [PageBreak(), Heading(1, title), Heading(3, labels["summary"]),
+    blocks += [PageBreak(ends="front"), Heading(1, title), Heading(3, labels["summary"]),
                _summary(progress, plan.fields, labels), PageBreak()]
     header = Row(tuple(Cell((para(labels[k], bold=True),), align="center")
                        for k in ("field", "item", "plan", "progress", "mark")))

@@ -429,12 +429,17 @@ def write(document: Document, options: WriterOptions) -> Rendered:
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
     pending_break = False
+    sections = 0
     for block in document.blocks:
         if isinstance(block, PageBreak):
             pending_break = True
             continue
         if isinstance(block, Heading):
+            # Word keeps no section of paragraphs and tables together: each starts a page.
+            sections += bool(block.continued)
+            pending_break |= bool(block.continued) and sections > 1
             p = doc.add_heading(level=block.level)
+            p.paragraph_format.keep_with_next = True  # a heading stays with what it heads
             glyphs.docx_runs(p, block.text, _set_fonts)
             if block.aside:
                 # The owning group sits at the right end of the heading line, as printed.

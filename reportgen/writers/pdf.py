@@ -23,6 +23,7 @@ import jinja2
 
 from reportgen import glyphs
 from reportgen.document import Document
+from reportgen.phrases import phrase_html
 from reportgen.templating import TEMPLATE_DIR
 from reportgen.writers.shared import Rendered, WriterOptions
 
@@ -30,6 +31,7 @@ HTML_DIR = TEMPLATE_DIR / "html"
 _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(HTML_DIR), undefined=jinja2.StrictUndefined, autoescape=False
 )
+_ENV.filters["phrases"] = phrase_html  # headers, headings, figures: broken between phrases only
 
 
 def css_string(text: str) -> str:
