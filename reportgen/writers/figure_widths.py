@@ -4,8 +4,8 @@ A figure or a short header (5,094千円, 10～12月, 120.7％) must print on one
 inside, it misreads, and Excel prints #### for a number that does not fit. So each column
 after the first is at least as wide as its widest short text, and as its widest figure or
 Latin word in a longer text (which wraps between those), measured with the font's metrics;
-what is left goes to the columns in the table's own proportions. The first column holds
-labels, which may wrap.
+what is left goes to the columns in the table's own proportions. The first column's short
+labels (資格照会) count too: squeezed to a character or two they wrap letter by letter.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def figure_needs(table: Table, family: str, size_pt: float, pad_pt: float,
     needs = [0.0] * len(table.columns)
     for row in table.grid():
         for c, item in enumerate(row):
-            if item is None or item.colspan > 1 or c == 0:
+            if item is None or item.colspan > 1:
                 continue
             for p in item.content:
                 needs[c] = max(needs[c], _need(paragraph_text(p), family, size_pt * scale[p.size]) + pad_pt)
@@ -43,6 +43,11 @@ def _need(text: str, family: str, size_pt: float) -> float:
 def share_width(total_pt: float, relative: list[float], needs: list[float]) -> list[float]:
     """``total_pt`` over the columns: each at least its need (where the total allows), the rest
     in the ``relative`` proportions."""
+    if sum(needs) >= total_pt:  # not room for all: the figures first, the labels get the rest
+        rest = total_pt - sum(needs[1:])
+        if rest >= needs[0] / 2:
+            return [rest, *needs[1:]]
+        return [total_pt * n / sum(needs) for n in needs]
     widths = [total_pt * w / sum(relative) for w in relative]
     fixed: set[int] = set()
     for _ in range(len(relative)):
