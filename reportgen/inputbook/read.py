@@ -259,15 +259,7 @@ def _plan(rows: dict[str, list[Row]], src: CellSource, problems: list[Problem]) 
         else:
             problems.append(Problem(kind.ref, None, kind.label, f"区分「{kind.text or ''}」は使えません。",
                                     ", ".join(L.POLICY_KINDS)))
-    fields: list[dict[str, Any]] = []
-    field_at: dict[str, int] = {}
-    for row in rows[L.PLAN_FIELDS.name]:
-        loc: Loc = ("fields", len(fields))
-        src.put(loc, row["id"])
-        f: dict[str, Any] = {}
-        _put(f, src, loc, row, ("id", "number", "title"))
-        field_at.setdefault(f.get("id", ""), len(fields))
-        fields.append(f)
+    fields, field_at = _owners(rows[L.PLAN_FIELDS.name], "fields", ("id", "number", "title"), src)
     measure_at: dict[str, tuple[int, int]] = {}
     for row in rows[L.PLAN_MEASURES.name]:
         found = _attach(row["field"], field_at, fields, ("fields", "measures"), "計画_分野", problems)
@@ -330,16 +322,25 @@ def _attach(cell: Cell, at: dict[str, int], owners: list[dict[str, Any]], keys: 
     return items, (keys[0], i, keys[1], len(items))
 
 
-def _kpi_results(rows: dict[str, list[Row]], src: CellSource, problems: list[Problem]) -> dict[str, Any]:
-    sections: list[dict[str, Any]] = []
+def _owners(rows: list[Row], key: str, fields: tuple[str, ...],
+            src: CellSource) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The records that other sheets' rows attach to (分野, KPI 施策), and where each id is:
+    the first of a duplicated id, whose duplicate the shared checks report."""
+    records: list[dict[str, Any]] = []
     at: dict[str, int] = {}
-    for row in rows[L.KPI_SECTIONS.name]:
-        loc: Loc = ("sections", len(sections))
+    for row in rows:
+        loc: Loc = (key, len(records))
         src.put(loc, row["id"])
-        s: dict[str, Any] = {}
-        _put(s, src, loc, row, ("id", "field", "number", "title", "summary_title", "group"))
-        at.setdefault(s.get("id", ""), len(sections))
-        sections.append(s)
+        record: dict[str, Any] = {}
+        _put(record, src, loc, row, fields)
+        at.setdefault(record.get("id", ""), len(records))
+        records.append(record)
+    return records, at
+
+
+def _kpi_results(rows: dict[str, list[Row]], src: CellSource, problems: list[Problem]) -> dict[str, Any]:
+    sections, at = _owners(rows[L.KPI_SECTIONS.name], "sections",
+                           ("id", "field", "number", "title", "summary_title", "group"), src)
     for row in rows[L.KPIS.name]:
         found = _attach(row["section"], at, sections, ("sections", "kpis"), "KPI_施策", problems)
         if found is None:
