@@ -1,4 +1,4 @@
-"""PDF: the neutral document as HTML (templates/html), laid out by WeasyPrint.
+"""PDF: the neutral document as HTML (reportgen/templates/html, package data), laid out by WeasyPrint.
 
 Fonts are embedded and subset (HarfBuzz when libharfbuzz-subset is installed).
 
