@@ -234,6 +234,10 @@ def _merge(into: dict[str, Any], new: dict[str, Any], loc: Loc, source: Source,
             _merge(into[key], value, here, source, origins)
         else:
             into[key] = value
+            # The value is replaced whole (a list, a scalar): so are the places of its parts, or
+            # a key the override left out would be blamed on the default template's line.
+            for stale in [sub for sub in origins if len(sub) > len(here) and sub[: len(here)] == here]:
+                del origins[stale]
             for sub, line in source.lines.items():
                 if sub[: len(here)] == here:
                     origins[sub] = (source.path, line)

@@ -66,6 +66,18 @@ def page_setup(template: Template) -> PageSetup:
                      margin_mm=template.number("page", "margin_mm", low=0, high=60, default=15))
 
 
+def column_values(template: Template, *loc: str, choices: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``value`` of each column spec at ``loc``, each one of ``choices``: a list of
+    ``{value, header, width}`` mappings, every mistake named with its file and line."""
+    specs = template.raw(*loc)
+    if not isinstance(specs, list) or not specs:
+        raise template.error(loc, "列のリストではありません。{value: …, header: …, width: …} を並べてください。")
+    for i, spec in enumerate(specs):
+        if not isinstance(spec, dict):
+            raise template.error((*loc, i), "列は {value: …, header: …, width: …} で書いてください。")
+    return tuple(template.choice(*loc, i, "value", choices=choices) for i in range(len(specs)))
+
+
 def columns(template: Template, *loc: str) -> tuple[Column, ...]:
     """The columns of a table whose widths the template gives at ``loc`` (checked there)."""
     return tuple(Column(w) for w in template.widths(*loc))
