@@ -7,6 +7,7 @@ or the new ones, complete.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -30,6 +31,7 @@ from reportgen.load.dataset import (
 from reportgen.load.yaml_source import display_path
 from reportgen.outputs import Warn, check_roots, read_manifest, replace
 from reportgen.reports import REPORTS
+from reportgen.style import load_style
 from reportgen.templating import load_template
 from reportgen.wareki import FiscalYear
 from reportgen.writers import WRITERS, Rendered, WriterOptions
@@ -86,14 +88,27 @@ def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str
 
 
 def documents(data: DataSet, kinds: Iterable[str]) -> list[Document]:
+    """The documents of ``kinds``, each in the branch's Style (style.yaml and its override)."""
     branch_dir = data.directory.parent
-    return [REPORTS[k].build(data, load_template(k, branch_dir)) for k in kinds]
+    style = load_style(branch_dir)
+    return [dataclasses.replace(REPORTS[k].build(data, load_template(k, branch_dir)), style=style) for k in kinds]
+
+
+def writer_options(branch_dir: Path) -> WriterOptions:
+    """What a branch brings besides its templates: a Word reference document whose styles the
+    DOCX uses (pandoc's --reference-doc) and a CSS file cascaded after the PDF's own."""
+    templates = branch_dir / "templates"
+    reference = templates / "reference.docx"
+    stylesheet = templates / "document.css"
+    return WriterOptions(reference_docx=reference if reference.is_file() else None,
+                         stylesheet=stylesheet if stylesheet.is_file() else None)
 
 
 def render(
-    docs: list[Document], formats: Iterable[str], progress: Progress | None = None
+    docs: list[Document], formats: Iterable[str], progress: Progress | None = None,
+    options: WriterOptions | None = None,
 ) -> list[Output]:
-    options = WriterOptions()
+    options = options or WriterOptions()
     outputs = []
     for doc in docs:
         for fmt in formats:
@@ -190,6 +205,6 @@ def build(
     directory = output_directory(output_root, branch, fy)
     check_roots(data_root, output_root, directory)
     data = load_for(data_root, branch, fy, kinds, quarter)
-    outputs = render(documents(data, kinds), formats, progress)
+    outputs = render(documents(data, kinds), formats, progress, writer_options(data.directory.parent))
     commit(directory, outputs, lambda entries: manifest(branch, fy, data.meta.year_label(), entries), warn)
     return directory, outputs

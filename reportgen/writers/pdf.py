@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import typing
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,9 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from reportgen import glyphs
-from reportgen.document import Document
+from reportgen.document import Block, Document, Style
 from reportgen.templating import TEMPLATE_DIR
-from reportgen.writers.shared import Rendered, WriterOptions
+from reportgen.writers.shared import Rendered, WriterOptions, unknown_block
 
 HTML_DIR = TEMPLATE_DIR / "html"
 _ENV = jinja2.Environment(
@@ -67,15 +67,49 @@ def footer_css(pattern: str) -> str:
 
 def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[str] = frozenset()) -> str:
     # The fallback last: Pango takes a character from it only where the fonts before lack it.
-    families = (*document.fonts.gothic, glyphs.FALLBACK, "sans-serif")
+    style = document.style
+    families = (*style.gothic, style.fallback, "sans-serif")
+    for block in document.blocks:
+        if not isinstance(block, typing.get_args(Block)):
+            raise unknown_block("PDF", block)
     return _ENV.get_template("document.html.j2").render(
         doc=document,
         breakable=breakable,
         css=(html_dir / "document.css").read_text(encoding="utf-8"),
         font_css=", ".join(css_string(f) if f != "sans-serif" else f for f in families),
         footer_css=footer_css(document.footer),
+        style_vars=style_vars(style),
         top_margin_mm=top_margin_mm(document),
     )
+
+
+def style_vars(style: Style) -> dict[str, str]:
+    """The Style as CSS custom properties for document.css: sizes in pt, colours as #RRGGBB
+    (Style checks them: six hex digits), nothing else of the data."""
+    size = {
+        "--body-size": style.body_pt,
+        "--small-size": style.body_pt * style.small_ratio,
+        "--large-size": style.body_pt * style.large_ratio,
+        "--h1-size": style.heading(1),
+        "--h2-size": style.heading(2),
+        "--h3-size": style.heading(3),
+        "--page-header-size": style.page_header_pt,
+        "--figure-size": style.pdf_figure_pt,
+    }
+    colour = {
+        "--header-shade": style.header_shade,
+        "--figure-header-shade": style.figure_header_shade,
+        "--rule-colour": style.rule_colour,
+    }
+    out = {name: f"{round(value, 3):g}pt" for name, value in size.items()}
+    out |= {name: "#" + _hex(value) for name, value in colour.items()}
+    return out
+
+
+def _hex(colour: str) -> str:
+    if len(colour) != 6 or any(c not in "0123456789abcdefABCDEF" for c in colour):
+        raise ValueError(f"not a colour: {colour!r}")  # Style's loader refuses it first
+    return colour
 
 
 def top_margin_mm(document: Document) -> float:
@@ -144,14 +178,18 @@ def write(document: Document, options: WriterOptions) -> Rendered:
     # WeasyPrint embeds that name: fixed to English so the bytes do not depend on the locale.
     # Read once, when fontconfig starts, which is below.
     os.environ["FC_LANG"] = "en"
-    from weasyprint import HTML  # heavy import: only when a PDF is asked for
+    from weasyprint import CSS, HTML  # heavy import: only when a PDF is asked for
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    stylesheets = []
+    if options.stylesheet is not None:  # the branch's CSS; its url()s go through the same fetcher
+        stylesheets.append(CSS(string=options.stylesheet.read_text(encoding="utf-8"), base_url=str(HTML_DIR),
+                               url_fetcher=_url_fetcher()))
     breakable: frozenset[str] = frozenset()
     for _ in range(MAX_PASSES):
         rendered = HTML(string=to_html(document, breakable=breakable), base_url=str(HTML_DIR),
-                        url_fetcher=_url_fetcher()).render()
+                        url_fetcher=_url_fetcher()).render(stylesheets=stylesheets)
         headless = rows_without_header(rendered.pages)
         if not headless - breakable:
             break
