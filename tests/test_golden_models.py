@@ -1,5 +1,6 @@
-"""Report logic on the document model: each report kind's model (JSON, fields at their defaults left out) for one sample, kept in
-tests/golden/<branch>-<year>-<kind>.model.json, a file a reviewer reads in a diff.
+"""Report logic on the document model: each report kind's model for one sample (JSON, fields
+at their defaults left out), kept in tests/golden/<branch>-<year>-<kind>.model.json, a file a
+reviewer reads in a diff.
 
 After an intended change, regenerate with ``REPORTGEN_ACCEPT=1 ./run pytest tests/test_golden_models.py``
 and read the diff before committing. No document is rendered: these run in a second.
