@@ -29,6 +29,9 @@ from reportgen.writers import WRITERS, WriterOptions
 from tests.conftest import DATA, invoke
 from tests.extract import norm
 
+# Renders whole sample documents (PDF, DOCX, XLSX): outside the fast `-m "not slow"` set.
+pytestmark = pytest.mark.slow
+
 # (branch, year, report, quarter): every sample of the README.
 SAMPLES = {
     "kpi-results": ("shizuoka", "R5", "kpi-results", None),

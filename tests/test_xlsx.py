@@ -25,6 +25,9 @@ from reportgen.writers import WRITERS, WriterOptions
 from reportgen.writers.shared import excel_number_format
 from tests.extract import norm, pdf_text, xlsx_shown
 
+# Renders whole sample documents (PDF, DOCX, XLSX): outside the fast `-m "not slow"` set.
+pytestmark = pytest.mark.slow
+
 BODY_FONT = "BIZ UDゴシック"
 HEADER_FILL = "00E8EDF3"
 # (branch, year, report kinds, quarter): every sample data set.
