@@ -25,8 +25,10 @@ from reportgen.load.dataset import (
     DataSet,
     data_directory,
     existing_directory,
+    files_for,
     latest_quarter,
     load_dataset,
+    quarters,
 )
 from reportgen.load.yaml_source import display_path
 from reportgen.outputs import Warn, check_roots, read_manifest, replace
@@ -66,8 +68,8 @@ def load_for(data_root: Path, branch: Branch, fy: FiscalYear, kinds: Iterable[st
              quarter: int | None = None) -> DataSet:
     """The data set the ``kinds`` need; for a quarterly kind, ``quarter`` or the latest one."""
     kinds = list(kinds)
-    required = {f for k in kinds for f in REPORTS[k].requires}
-    previous = {f for k in kinds for f in REPORTS[k].requires_previous}
+    required = files_for(p for k in kinds for p in REPORTS[k].requires)
+    previous = files_for(p for k in kinds for p in REPORTS[k].requires_previous)
     if any(REPORTS[k].quarterly for k in kinds) and quarter is None:
         directory = existing_directory(data_root, branch, fy)
         quarter = latest_quarter(directory)
@@ -82,8 +84,8 @@ def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str
     here = existing_directory(data_root, branch, fy)
     before = data_directory(data_root, branch, fy.previous())
     return [k for k, r in REPORTS.items()
-            if all((here / f).exists() for f in r.requires)  # a folder in its place is reported
-            and all((before / f).exists() for f in r.requires_previous)
+            if all((here / f).exists() for f in files_for(r.requires))  # a folder in its place is reported
+            and all((before / f).exists() for f in files_for(r.requires_previous))
             and (not r.quarterly or latest_quarter(here) is not None)]
 
 
@@ -92,6 +94,26 @@ def documents(data: DataSet, kinds: Iterable[str]) -> list[Document]:
     branch_dir = data.directory.parent
     style = load_style(branch_dir)
     return [dataclasses.replace(REPORTS[k].build(data, load_template(k, branch_dir)), style=style) for k in kinds]
+
+
+def validate(data_root: Path, branch: Branch, fy: FiscalYear) -> tuple[DataSet, list[str]]:
+    """Check every data file of a branch and year and every template against it (the documents
+    are built in memory, every quarter's problems together); the data set and the report kinds
+    it can make."""
+    data = load_dataset(data_root, branch, fy)  # every file present, whether a report needs it or not
+    present = available_kinds(data_root, branch, fy)
+    yearly = [k for k in present if not REPORTS[k].quarterly]
+    quarterly = [k for k in present if REPORTS[k].quarterly]
+    documents(load_for(data_root, branch, fy, yearly), yearly)
+    problems = []
+    for q in quarters(data.directory) if quarterly else ():
+        try:
+            documents(load_for(data_root, branch, fy, quarterly, quarter=q), quarterly)
+        except DataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)
+    return data, present
 
 
 def writer_options(branch_dir: Path) -> WriterOptions:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportgen.document import Block, Column, Document, PageSetup, Paragraph, Run
-from reportgen.load.dataset import DataSet
+from reportgen.model.dataset import DataSet
 from reportgen.templating import Template
 
 # A point that starts with one of these carries its own mark and is printed as written.

@@ -14,7 +14,7 @@ from reportgen.document import (
     cell,
     para,
 )
-from reportgen.load.dataset import DataSet
+from reportgen.model.dataset import DataSet
 from reportgen.model.kpi import KpiResults, KpiSection
 from reportgen.reports.common import column_values, columns, context, document, numbered, point
 from reportgen.reports.kpi_common import KPI_COLUMN_KEYS, kpi_cell, statement_text

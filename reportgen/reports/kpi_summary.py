@@ -11,7 +11,7 @@ from itertools import groupby
 
 from reportgen.document import Block, Cell, Document, Heading, Row, Table, para
 from reportgen.grading import count_line, grade
-from reportgen.load.dataset import DataSet
+from reportgen.model.dataset import DataSet
 from reportgen.model.kpi import Kpi, KpiResults
 from reportgen.reports.common import column_values, columns, context, document, numbered
 from reportgen.reports.kpi_common import KPI_COLUMN_KEYS, kpi_cell, statement_text
