@@ -1,4 +1,4 @@
-"""The wheel carries its templates: installed outside the checkout, it builds a sample and
+"""The wheel carries its templates: installed outside the checkout, it builds every sample and
 the documents are the bytes the checkout builds."""
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
 
+# Every sample folder with a report to build (the other years are only compared with).
+SAMPLES = (("shizuoka", "R5"), ("saitama", "R2"), ("saitama", "R5"), ("gunma", "R3"))
+
 
 def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
@@ -24,12 +27,13 @@ def _run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> sub
     return result
 
 
-def test_wheel_installed_outside_the_checkout_builds_the_same_bytes(tmp_path: Path) -> None:
+def test_wheel_installed_outside_the_checkout_builds_every_sample_to_the_same_bytes(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     _run(sys.executable, "-m", "pip", "wheel", ROOT, "--no-deps", "-w", wheels, cwd=tmp_path)
     (wheel,) = wheels.glob("reportgen-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "reportgen/templates/kpi-summary.yaml" in names
+    assert "reportgen/templates/style.yaml" in names
     assert "reportgen/templates/html/document.css" in names
     assert "reportgen/templates/html/document.html.j2" in names
 
@@ -50,8 +54,9 @@ def test_wheel_installed_outside_the_checkout_builds_the_same_bytes(tmp_path: Pa
     assert str(ROOT) not in where, where  # the installed copy, not the editable checkout
     for cwd, output in ((work, work / "out"), (ROOT, tmp_path / "checkout-out")):
         program = venv / "bin" / "reportgen" if cwd is work else Path(sys.executable).parent / "reportgen"
-        _run(program, "build", "-b", "shizuoka", "-y", "R5", "--data", work / "data", "--output", output,
-             cwd=cwd, env=env)
+        for branch, year in SAMPLES:
+            _run(program, "build", "-b", branch, "-y", year, "--data", work / "data", "--output", output,
+                 cwd=cwd, env=env)
     documents = (".docx", ".xlsx", ".pdf")
     built = sorted(p.relative_to(work / "out") for p in (work / "out").rglob("*") if p.suffix in documents)
     assert {p.suffix for p in built} == {".docx", ".xlsx", ".pdf"}
