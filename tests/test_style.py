@@ -237,3 +237,14 @@ def test_a_branch_reference_docx_and_css_are_used(data_copy: Path, tmp_path: Pat
 
     chars = pdfplumber.open(folder / "kpi-summary.pdf").pages[0].chars
     assert any(tuple(round(v, 2) for v in c["non_stroking_color"] or ()) == (0.0, 1.0, 0.0) for c in chars)
+
+
+def test_the_pdf_html_escapes_data_text_wherever_it_lands() -> None:
+    hostile = "<b>&</b>"
+    table = Table((Col(1),), (), (R((cell(hostile, vertical=True),)), R((cell("x"),))), label=hostile)
+    document = Document("test", hostile, (para(hostile, bullet=hostile), table, Heading(2, hostile, aside=hostile)),
+                        header_lines=(hostile,), legend=hostile)
+    html = to_html(document)
+    body = html.split("</style>", 1)[1]
+    assert "<b>&" not in body and "&lt;b&gt;&amp;" in body
+    assert "&lt;" in body.split('data-label="', 1)[1][:20]

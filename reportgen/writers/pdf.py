@@ -11,11 +11,13 @@ otherwise read any local file or reach the network.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
 import typing
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -28,7 +30,9 @@ from reportgen.writers.shared import Rendered, WriterOptions, unknown_block
 
 HTML_DIR = TEMPLATE_DIR / "html"
 _ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(HTML_DIR), undefined=jinja2.StrictUndefined, autoescape=False
+    # Autoescape: data text is HTML-escaped wherever it lands (a bullet, a vertical label's
+    # characters); only the CSS the writer itself made (css_string, Style values) is marked safe.
+    loader=jinja2.FileSystemLoader(HTML_DIR), undefined=jinja2.StrictUndefined, autoescape=True
 )
 
 
@@ -180,8 +184,26 @@ def write(document: Document, options: WriterOptions) -> Rendered:
     os.environ["FC_LANG"] = "en"
     from weasyprint import CSS, HTML  # heavy import: only when a PDF is asked for
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    with _quiet("weasyprint", "fontTools"):
+        return _write(document, options, HTML, CSS)
+
+
+@contextlib.contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    """WeasyPrint's and fontTools' warnings off while a PDF is made, the levels restored after
+    (the caller's logging is not ours to change)."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _write(document: Document, options: WriterOptions, HTML: Any, CSS: Any) -> Rendered:
     stylesheets = []
     if options.stylesheet is not None:  # the branch's CSS; its url()s go through the same fetcher
         stylesheets.append(CSS(string=options.stylesheet.read_text(encoding="utf-8"), base_url=str(HTML_DIR),
