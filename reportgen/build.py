@@ -7,6 +7,7 @@ or the new ones, complete.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -17,6 +18,7 @@ from typing import Any
 
 from reportgen import __version__
 from reportgen.branches import Branch
+from reportgen.consistency import kpi_target_disagreements
 from reportgen.document import Document
 from reportgen.errors import DataError, Problem, RenderError
 from reportgen.load.dataset import (
@@ -24,12 +26,15 @@ from reportgen.load.dataset import (
     DataSet,
     data_directory,
     existing_directory,
+    files_for,
     latest_quarter,
     load_dataset,
+    quarters,
 )
 from reportgen.load.yaml_source import display_path
 from reportgen.outputs import Warn, check_roots, read_manifest, replace
 from reportgen.reports import REPORTS
+from reportgen.style import load_style
 from reportgen.templating import load_template
 from reportgen.wareki import FiscalYear
 from reportgen.writers import WRITERS, Rendered, WriterOptions
@@ -64,8 +69,8 @@ def load_for(data_root: Path, branch: Branch, fy: FiscalYear, kinds: Iterable[st
              quarter: int | None = None) -> DataSet:
     """The data set the ``kinds`` need; for a quarterly kind, ``quarter`` or the latest one."""
     kinds = list(kinds)
-    required = {f for k in kinds for f in REPORTS[k].requires}
-    previous = {f for k in kinds for f in REPORTS[k].requires_previous}
+    required = files_for(p for k in kinds for p in REPORTS[k].requires)
+    previous = files_for(p for k in kinds for p in REPORTS[k].requires_previous)
     if any(REPORTS[k].quarterly for k in kinds) and quarter is None:
         directory = existing_directory(data_root, branch, fy)
         quarter = latest_quarter(directory)
@@ -80,20 +85,55 @@ def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str
     here = existing_directory(data_root, branch, fy)
     before = data_directory(data_root, branch, fy.previous())
     return [k for k, r in REPORTS.items()
-            if all((here / f).exists() for f in r.requires)  # a folder in its place is reported
-            and all((before / f).exists() for f in r.requires_previous)
+            if all((here / f).exists() for f in files_for(r.requires))  # a folder in its place is reported
+            and all((before / f).exists() for f in files_for(r.requires_previous))
             and (not r.quarterly or latest_quarter(here) is not None)]
 
 
 def documents(data: DataSet, kinds: Iterable[str]) -> list[Document]:
+    """The documents of ``kinds``, each in the branch's Style (style.yaml and its override)."""
     branch_dir = data.directory.parent
-    return [REPORTS[k].build(data, load_template(k, branch_dir)) for k in kinds]
+    style = load_style(branch_dir)
+    docs = [REPORTS[k].build(data, load_template(k, branch_dir)) for k in kinds]
+    return [dataclasses.replace(d, style=style if d.page.body_pt is None
+                                else dataclasses.replace(style, body_pt=d.page.body_pt)) for d in docs]
+
+
+def validate(data_root: Path, branch: Branch, fy: FiscalYear) -> tuple[DataSet, list[str]]:
+    """Check every data file of a branch and year and every template against it (the documents
+    are built in memory, every quarter's problems together); the data set and the report kinds
+    it can make."""
+    data = load_dataset(data_root, branch, fy)  # every file present, whether a report needs it or not
+    present = available_kinds(data_root, branch, fy)
+    yearly = [k for k in present if not REPORTS[k].quarterly]
+    quarterly = [k for k in present if REPORTS[k].quarterly]
+    documents(load_for(data_root, branch, fy, yearly), yearly)
+    problems = kpi_target_disagreements(data)
+    for q in quarters(data.directory) if quarterly else ():
+        try:
+            documents(load_for(data_root, branch, fy, quarterly, quarter=q), quarterly)
+        except DataError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataError(problems)
+    return data, present
+
+
+def writer_options(branch_dir: Path) -> WriterOptions:
+    """What a branch brings besides its templates: a Word reference document whose styles the
+    DOCX uses (pandoc's --reference-doc) and a CSS file cascaded after the PDF's own."""
+    templates = branch_dir / "templates"
+    reference = templates / "reference.docx"
+    stylesheet = templates / "document.css"
+    return WriterOptions(reference_docx=reference if reference.is_file() else None,
+                         stylesheet=stylesheet if stylesheet.is_file() else None)
 
 
 def render(
-    docs: list[Document], formats: Iterable[str], progress: Progress | None = None
+    docs: list[Document], formats: Iterable[str], progress: Progress | None = None,
+    options: WriterOptions | None = None,
 ) -> list[Output]:
-    options = WriterOptions()
+    options = options or WriterOptions()
     outputs = []
     for doc in docs:
         for fmt in formats:
@@ -190,6 +230,6 @@ def build(
     directory = output_directory(output_root, branch, fy)
     check_roots(data_root, output_root, directory)
     data = load_for(data_root, branch, fy, kinds, quarter)
-    outputs = render(documents(data, kinds), formats, progress)
+    outputs = render(documents(data, kinds), formats, progress, writer_options(data.directory.parent))
     commit(directory, outputs, lambda entries: manifest(branch, fy, data.meta.year_label(), entries), warn)
     return directory, outputs

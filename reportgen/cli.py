@@ -11,11 +11,10 @@ from rich.markup import escape
 
 from reportgen import __version__, glyphs
 from reportgen.branches import BRANCHES, NATIONAL, get_branch
-from reportgen.build import DEFAULT_FORMATS, available_kinds, build, documents, load_for
-from reportgen.consistency import kpi_target_disagreements
-from reportgen.errors import DataError, RenderError, ReportgenError, UsageError
+from reportgen.build import DEFAULT_FORMATS, available_kinds, build, validate
+from reportgen.errors import RenderError, ReportgenError, UsageError
 from reportgen.fonts import check_fonts
-from reportgen.load.dataset import DATA_FILES, data_directory, load_dataset, progress_file, quarters
+from reportgen.load.dataset import DATA_FILES, data_directory, progress_file, quarters
 from reportgen.reports import REPORTS
 from reportgen.wareki import parse_fiscal_year
 from reportgen.writers import WRITERS
@@ -139,20 +138,7 @@ def validate_command(branch: str, year: str, data_root: Path) -> None:
     """
     b, fy = get_branch(branch), parse_fiscal_year(year)
     check_fonts()
-    data = load_dataset(data_root, b, fy)  # every file present, whether a report needs it or not
-    # Building the documents in memory also checks the templates against the data.
-    present = available_kinds(data_root, b, fy)
-    yearly = [k for k in present if not REPORTS[k].quarterly]
-    quarterly = [k for k in present if REPORTS[k].quarterly]
-    documents(load_for(data_root, b, fy, yearly), yearly)
-    problems = kpi_target_disagreements(data)
-    for q in quarters(data.directory) if quarterly else ():
-        try:
-            documents(load_for(data_root, b, fy, quarterly, quarter=q), quarterly)
-        except DataError as exc:  # every quarter's problems together
-            problems.extend(exc.problems)
-    if problems:
-        raise DataError(problems)
+    data, present = validate(data_root, b, fy)
     _warn_unprintable([data.directory])
     files = [f for f in DATA_FILES if (data.directory / f).is_file()]
     files += [progress_file(q) for q in quarters(data.directory)]

@@ -13,7 +13,8 @@ import unicodedata
 from difflib import SequenceMatcher
 
 from reportgen.errors import Problem
-from reportgen.load.dataset import KPI_RESULTS_FILE, PLAN_FILE, DataSet
+from reportgen.load.dataset import KPI_RESULTS_FILE, PLAN_FILE
+from reportgen.model.dataset import DataSet
 from reportgen.load.yaml_source import format_loc, load_yaml
 from reportgen.model.quantity import Quantity, QuantityError, parse_quantity
 

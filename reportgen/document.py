@@ -146,6 +146,8 @@ class PageSetup:
     margin_mm: float = 15.0
     # Table rows set tighter (less cell padding and leading) where a table must fit a page.
     compact: bool = False
+    # A template's own body size (page: font_size_pt) over the Style's, to fit its pages.
+    body_pt: float | None = None
 
     @property
     def size_mm(self) -> tuple[float, float]:
@@ -157,12 +159,36 @@ class PageSetup:
 
 
 @dataclass(frozen=True)
-class Fonts:
-    """Font families by role; the PDF embeds the first one installed, DOCX/XLSX name them."""
+class Style:
+    """Every look a writer gives the document (black's ``Mode``): fonts by role, sizes, colours
+    and page geometry, resolved once from ``templates/style.yaml`` and the branch's override
+    (reportgen/style.py) and read by every writer; no writer keeps a style constant of its own.
+    The defaults here are those of reportgen/templates/style.yaml (a test holds them equal).
+    Colours are six hex digits (RRGGBB)."""
 
-    gothic: tuple[str, ...] = ("BIZ UDGothic", "IPAexGothic")
+    gothic: tuple[str, ...] = ("BIZ UDGothic", "IPAexGothic")  # body and tables; the first installed
     mincho: tuple[str, ...] = ("BIZ UDMincho", "IPAexMincho")
-    size_pt: float = 10.0
+    fallback: str = "Noto Sans CJK JP"  # characters the body font lacks (PDF; glyphs.py for DOCX/XLSX)
+    body_pt: float = 10.0
+    small_ratio: float = 0.85  # Paragraph.size "small", relative to the text around it
+    large_ratio: float = 1.2
+    heading_pt: tuple[float, float, float] = (15.0, 12.0, 10.5)  # levels 1-3
+    cover_pt: tuple[float, float, float] = (24.0, 16.0, 13.0)  # a cover's title, subtitle, date (PDF)
+    page_header_pt: float = 8.5  # the page header, legend and footer (XLSX rounds up: whole points)
+    figure_pt: float = 8.5  # figure tables inside cells (DOCX, XLSX)
+    pdf_figure_pt: float = 8.0  # the PDF's figure tables (its wider line spacing needs the smaller size)
+    header_shade: str = "E8EDF3"  # table header cells
+    figure_header_shade: str = "F2F4F7"  # figure-table header cells (XLSX, PDF)
+    rule_colour: str = "333333"  # table rules (XLSX, PDF; DOCX rules are Word's automatic black)
+    text_colour: str = "000000"
+    header_distance_mm: float = 7.0  # page edge to the header and footer (DOCX)
+    cell_padding_pt: tuple[float, float] = (2.0, 4.25)  # DOCX cell padding: top/bottom, left/right
+
+    def ratio(self, size: str) -> float:
+        return {"normal": 1.0, "small": self.small_ratio, "large": self.large_ratio}[size]
+
+    def heading(self, level: int) -> float:
+        return self.heading_pt[min(max(level, 1), 3) - 1]
 
 
 @dataclass(frozen=True)
@@ -171,7 +197,7 @@ class Document:
     title: str
     blocks: tuple[Block, ...]
     page: PageSetup = field(default_factory=PageSetup)
-    fonts: Fonts = field(default_factory=Fonts)
+    style: Style = field(default_factory=Style)
     header_lines: tuple[str, ...] = ()  # right-aligned at the top of every page
     legend: str | None = None  # a line printed on every page, under the header
     footer: str = "{page} / {pages} ページ"

@@ -38,3 +38,17 @@ def check_fonts() -> None:
         raise FontError(f"資料のフォント {', '.join(missing)} がインストールされていません。"
                         f"インストールしてください: sudo apt-get install {packages}",
                         f"fc-list does not list {', '.join(missing)}")
+
+
+# Office applications know the fonts by their Japanese names; fontconfig knows both.
+OFFICE_FONT_NAMES = {
+    "BIZ UDGothic": "BIZ UDゴシック",
+    "BIZ UDMincho": "BIZ UD明朝",
+    "IPAexGothic": "IPAexゴシック",
+    "IPAexMincho": "IPAex明朝",
+}
+
+
+def office_font(families: tuple[str, ...]) -> str:
+    """The name DOCX and XLSX give the first of ``families`` (Style.gothic)."""
+    return OFFICE_FONT_NAMES.get(families[0], families[0])

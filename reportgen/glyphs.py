@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from reportgen.document import Fonts
+from reportgen.document import Style
 from reportgen.errors import Problem
 from reportgen.load.yaml_source import Loc, Source, format_loc, load_yaml
 
@@ -67,7 +67,7 @@ def _printable(ch: str) -> bool:
 
 def chain(families: Iterable[str] | None = None) -> tuple[str, ...]:
     """The document's first installed family (the one the PDF embeds), then the fallback."""
-    installed = tuple(f for f in (Fonts().gothic if families is None else families) if font_file(f) is not None)
+    installed = tuple(f for f in (Style().gothic if families is None else families) if font_file(f) is not None)
     return (*installed[:1], FALLBACK)
 
 

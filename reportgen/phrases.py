@@ -14,6 +14,7 @@ from functools import cache
 from html import escape
 
 import budoux
+from markupsafe import Markup
 
 # A longer phrase (a 協議会's full name) may still break inside: kept whole, it might not fit
 # its column at all.
@@ -32,7 +33,7 @@ def phrases(text: str) -> list[str]:
             for piece in re.split(r"(\s+)", phrase) if piece]
 
 
-def phrase_html(text: str) -> str:
+def phrase_html(text: str) -> Markup:
     """Escaped HTML of ``text``: phrases kept whole, a possible line break between them."""
     lines = []
     for line in text.split("\n"):
@@ -41,4 +42,4 @@ def phrase_html(text: str) -> str:
             else escape(p, quote=False)
             for p in phrases(line)
         ))
-    return "<br>".join(lines)
+    return Markup("<br>".join(lines))

@@ -1,6 +1,6 @@
 """Report templates: the wording, columns and layout of each report kind, as YAML.
 
-``templates/<kind>.yaml`` is the default; ``<data>/<branch>/templates/<kind>.yaml``
+``reportgen/templates/<kind>.yaml`` (package data) is the default; ``<data>/<branch>/templates/<kind>.yaml``
 overrides it key by key (a branch changes one label without copying the rest). Every
 string is a Jinja expression rendered in a sandbox with StrictUndefined, so a typo in a
 variable name fails loudly with the template file and line.
@@ -9,6 +9,7 @@ variable name fails loudly with the template file and line.
 from __future__ import annotations
 
 import contextlib
+import importlib.resources
 import math
 import signal
 import threading
@@ -24,7 +25,11 @@ from reportgen.errors import DataError, TemplateError
 from reportgen.filters import FILTERS
 from reportgen.load.yaml_source import Loc, Source, format_loc, load_yaml
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+# Package data (reportgen/templates; ``templates`` at the top of the checkout links to it), so
+# an installed wheel finds its templates wherever it runs. A package installed from a wheel or
+# a checkout is a folder on disk, so the resource is a real path (jinja's loader, WeasyPrint's
+# base URL and the fetcher's folder check need one).
+TEMPLATE_DIR = Path(str(importlib.resources.files("reportgen") / "templates"))
 
 # A branch may edit its templates, so a template is untrusted code: besides the sandbox's
 # attribute rules, its work is bounded. Wording and layout need none of these sizes.
@@ -229,6 +234,10 @@ def _merge(into: dict[str, Any], new: dict[str, Any], loc: Loc, source: Source,
             _merge(into[key], value, here, source, origins)
         else:
             into[key] = value
+            # The value is replaced whole (a list, a scalar): so are the places of its parts, or
+            # a key the override left out would be blamed on the default template's line.
+            for stale in [sub for sub in origins if len(sub) > len(here) and sub[: len(here)] == here]:
+                del origins[stale]
             for sub, line in source.lines.items():
                 if sub[: len(here)] == here:
                     origins[sub] = (source.path, line)

@@ -41,6 +41,7 @@ def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     assert "reportgen " in result.output
 
 
+@pytest.mark.slow  # renders whole documents
 def test_build_lists_what_it_wrote(tmp_path: Path) -> None:
     result = invoke("build", "-b", "shizuoka", "-y", "R5", "--data", str(DATA), "--output", str(tmp_path),
                     "--report", "kpi-summary", "--format", "pdf")

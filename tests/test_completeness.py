@@ -25,6 +25,9 @@ from reportgen.document import Document, plain_text
 from reportgen.wareki import parse_fiscal_year
 from tests.conftest import DATA
 
+# Renders whole sample documents (PDF, DOCX, XLSX): outside the fast `-m "not slow"` set.
+pytestmark = pytest.mark.slow
+
 STRESS = Path(__file__).resolve().parent / "data" / "stress"
 FORMATS = ("docx", "xlsx", "pdf")
 # (data root, branch, year): every sample in data/ and the stress set.

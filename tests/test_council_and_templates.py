@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
 from tests.conftest import DATA, invoke
 from tests.extract import docx_tables, docx_text, pdf_pages
@@ -29,6 +30,7 @@ def build_summary(data: Path, out: Path) -> Path:
     return out / "shizuoka" / "R5"
 
 
+@pytest.mark.slow  # renders whole documents
 def test_council_header_on_every_page_in_every_format(data_copy: Path, tmp_path: Path) -> None:
     (data_copy / "shizuoka/R5/meta.yaml").write_text(META, encoding="utf-8")
     folder = build_summary(data_copy, tmp_path)
@@ -45,6 +47,7 @@ def test_council_header_on_every_page_in_every_format(data_copy: Path, tmp_path:
         assert line in ws.oddHeader.right.text
 
 
+@pytest.mark.slow  # renders whole documents
 def test_a_branch_template_overrides_one_key(data_copy: Path, tmp_path: Path) -> None:
     override = data_copy / "shizuoka/templates/kpi-summary.yaml"
     override.parent.mkdir()

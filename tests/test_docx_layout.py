@@ -30,6 +30,9 @@ from reportgen.writers.figure_widths import SHORT_TEXT
 from tests.conftest import DATA, invoke
 from tests.extract import norm
 
+# Renders whole sample documents (PDF, DOCX, XLSX): outside the fast `-m "not slow"` set.
+pytestmark = pytest.mark.slow
+
 # (branch, year, report, quarter): every sample of the README.
 SAMPLES = {
     "kpi-results": ("shizuoka", "R5", "kpi-results", None),

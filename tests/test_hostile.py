@@ -124,6 +124,7 @@ def test_the_pdf_url_fetcher_serves_the_package_css() -> None:
         fetch_package_file((HTML_DIR / ".." / ".." / "README.md").as_uri())
 
 
+@pytest.mark.slow  # renders whole documents
 def test_css_injection_in_the_page_header_fetches_nothing(
     data_copy: Path, tmp_path: Path, listener: Listener
 ) -> None:

@@ -29,6 +29,9 @@ from tests.extract import (
     xlsx_text,
 )
 
+# Renders whole sample documents (PDF, DOCX, XLSX): outside the fast `-m "not slow"` set.
+pytestmark = pytest.mark.slow
+
 KINDS = ("kpi-results", "kpi-summary")
 FORMATS = ("docx", "xlsx", "pdf")
 

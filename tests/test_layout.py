@@ -110,7 +110,7 @@ def test_no_page_ends_with_a_heading(samples: dict[str, tuple[Document, Path]], 
                 continue
             last = lines[-1]
             first = last["chars"][0]
-            emphasised = "Bold" in first["fontname"] or first["size"] > doc.fonts.size_pt + 0.1
+            emphasised = "Bold" in first["fontname"] or first["size"] > doc.style.body_pt + 0.1
             pieces = [norm(p) for p in last["text"].split()]
             assert not (emphasised and all(any(p in h for h in headings) for p in pieces)), (number, last["text"])
 

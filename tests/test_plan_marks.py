@@ -38,6 +38,9 @@ from tests.extract import (
 from tests.plan_fixtures import write_plans
 from tests.seed_marks import Score, score
 
+# Renders whole sample documents (PDF, DOCX, XLSX): outside the fast `-m "not slow"` set.
+pytestmark = pytest.mark.slow
+
 OLD = "具体的施策等 令和4年度（旧）"
 NEW = "具体的施策等 令和5年度（新）"
 NOTES = "参考"

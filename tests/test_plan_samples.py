@@ -16,6 +16,9 @@ from reportgen.wareki import parse_fiscal_year
 from tests.conftest import DATA, ROOT, invoke
 from tests.extract import docx_tables, norm, pdf_tables, pdf_text, xlsx_rows
 
+# Renders whole sample documents (PDF, DOCX, XLSX): outside the fast `-m "not slow"` set.
+pytestmark = pytest.mark.slow
+
 SEEDS = ROOT / "tests" / "seeds"
 LABELS = ("小計", "合計", "対前年度増減")
 

@@ -32,6 +32,7 @@ def marks_in(text: str) -> Counter[str]:
     return Counter(ch for ch in text if ch in MARKS)
 
 
+@pytest.mark.slow  # renders whole documents
 def test_marks_are_the_same_in_the_three_formats(sheet: Path) -> None:
     texts = {
         "pdf": pdf_text(sheet / "progress-Q3.pdf"),

@@ -27,6 +27,9 @@ from tests.extract import (
     xlsx_text,
 )
 
+# Renders whole sample documents (PDF, DOCX, XLSX): outside the fast `-m "not slow"` set.
+pytestmark = pytest.mark.slow
+
 SEED = ROOT / "tests" / "seeds" / "000_0013c2040f39a205.txt"
 GOLDEN = ROOT / "tests" / "golden" / "seed000-marks.tsv"
 MARKS = "◎○△×－"

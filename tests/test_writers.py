@@ -77,6 +77,7 @@ def test_footer_pattern_becomes_page_counters() -> None:
     assert footer_css("{page} / {pages} ページ") == 'counter(page) " / " counter(pages) " ページ"'
 
 
+@pytest.mark.slow  # renders whole documents
 def test_the_header_repeats_above_rows_almost_a_page_tall_in_pdf(tmp_path: Path) -> None:
     # Rows from two thirds of a page to a full one: some fit a page only without the header,
     # which WeasyPrint would then leave out (Kozea/WeasyPrint#2679).

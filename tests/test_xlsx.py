@@ -25,6 +25,9 @@ from reportgen.writers import WRITERS, WriterOptions
 from reportgen.writers.shared import excel_number_format
 from tests.extract import norm, pdf_text, xlsx_shown
 
+# Renders whole sample documents (PDF, DOCX, XLSX): outside the fast `-m "not slow"` set.
+pytestmark = pytest.mark.slow
+
 BODY_FONT = "BIZ UDゴシック"
 HEADER_FILL = "00E8EDF3"
 # (branch, year, report kinds, quarter): every sample data set.
@@ -303,7 +306,7 @@ def test_libreoffice_prints_every_text_at_the_body_size(books: dict[str, bytes],
 
     with pdfplumber.open(pdf) as doc:
         sizes = [round(ch["size"], 1) for page in doc.pages[:6] for ch in page.chars]
-    assert max(set(sizes), key=sizes.count) >= 0.95 * MODELS[kind].fonts.size_pt
+    assert max(set(sizes), key=sizes.count) >= 0.95 * MODELS[kind].style.body_pt
     pages = pdf_text(pdf).split("\f")[:-1]
     assert all(re.search(r"\d+ / \d+ ページ", p) for p in pages)
     if kind == "progress":

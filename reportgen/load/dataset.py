@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from reportgen.branches import Branch
@@ -21,6 +21,7 @@ from reportgen.load.schema import (
     validate,
 )
 from reportgen.load.yaml_source import Loc, Source, display_path, load_yaml
+from reportgen.model.dataset import DataSet, Part
 from reportgen.model.kpi import (
     DONE,
     NOT_DONE,
@@ -62,17 +63,13 @@ BUDGET_FILE = "budget.yaml"
 PROGRESS_DIR = "progress"
 # plan.yaml before budget.yaml: a budget refers to the plan's ids.
 DATA_FILES = (META_FILE, KPI_RESULTS_FILE, PLAN_FILE, BUDGET_FILE)
+# Where the YAML source keeps each part of the data set (model/dataset.py's PARTS).
+PART_FILES: dict[Part, str] = {"kpi_results": KPI_RESULTS_FILE, "plan": PLAN_FILE, "budget": BUDGET_FILE}
 
 
-@dataclass(frozen=True)
-class DataSet:
-    directory: Path
-    meta: Meta
-    kpi_results: KpiResults | None = None
-    plan: Plan | None = None
-    budget: Budget | None = None
-    previous: DataSet | None = None  # last year's data set, for reports that compare years
-    progress: Progress | None = None  # one quarter's progress on the plan
+def files_for(parts: Iterable[Part]) -> set[str]:
+    """The YAML files that hold the data set ``parts`` a report kind asks for."""
+    return {PART_FILES[part] for part in parts}
 
 
 def progress_file(quarter: int) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportgen.document import Block, Column, Document, Fonts, PageSetup, Paragraph, Run
-from reportgen.load.dataset import DataSet
+from reportgen.document import Block, Column, Document, PageSetup, Paragraph, Run
+from reportgen.model.dataset import DataSet
 from reportgen.templating import Template
 
 # A point that starts with one of these carries its own mark and is printed as written.
@@ -57,7 +57,6 @@ def document(kind: str, data: DataSet, template: Template, ctx: dict[str, Any], 
         title=title,
         blocks=tuple(blocks),
         page=page_setup(template),
-        fonts=fonts(template),
         header_lines=header_lines(data, template),
         legend=legend,
         sheet_name=template.text("sheet_name", **ctx),
@@ -69,12 +68,21 @@ def document(kind: str, data: DataSet, template: Template, ctx: dict[str, Any], 
 def page_setup(template: Template) -> PageSetup:
     return PageSetup(orientation=template.choice("page", "orientation", choices=("portrait", "landscape")),  # type: ignore[arg-type]
                      margin_mm=template.number("page", "margin_mm", low=0, high=60, default=15),
-                     compact="compact" in template.raw("page") and template.flag("page", "compact"))
+                     compact="compact" in template.raw("page") and template.flag("page", "compact"),
+                     body_pt=template.number("page", "font_size_pt", low=5, high=30)
+                     if "font_size_pt" in template.raw("page") else None)
 
 
-def fonts(template: Template) -> Fonts:
-    """The body font size a template may set (``page: font_size_pt``) to fit its pages."""
-    return Fonts(size_pt=template.number("page", "font_size_pt", low=5, high=30, default=Fonts().size_pt))
+def column_values(template: Template, *loc: str, choices: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``value`` of each column spec at ``loc``, each one of ``choices``: a list of
+    ``{value, header, width}`` mappings, every mistake named with its file and line."""
+    specs = template.raw(*loc)
+    if not isinstance(specs, list) or not specs:
+        raise template.error(loc, "列のリストではありません。{value: …, header: …, width: …} を並べてください。")
+    for i, spec in enumerate(specs):
+        if not isinstance(spec, dict):
+            raise template.error((*loc, i), "列は {value: …, header: …, width: …} で書いてください。")
+    return tuple(template.choice(*loc, i, "value", choices=choices) for i in range(len(specs)))
 
 
 def columns(template: Template, *loc: str) -> tuple[Column, ...]:

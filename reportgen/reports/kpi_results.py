@@ -19,10 +19,10 @@ from reportgen.document import (
     cell,
     para,
 )
-from reportgen.load.dataset import DataSet
+from reportgen.model.dataset import DataSet
 from reportgen.model.kpi import KpiResults, KpiSection
-from reportgen.reports.common import columns, context, document, numbered, point
-from reportgen.reports.kpi_common import kpi_cell, statement_text
+from reportgen.reports.common import column_values, columns, context, document, numbered, point
+from reportgen.reports.kpi_common import KPI_COLUMN_KEYS, kpi_cell, statement_text
 from reportgen.templating import Template
 
 KIND = "kpi-results"
@@ -55,7 +55,7 @@ def _section(
             blocks.append(para(numbered(i, count, statement_text(kpi))))
             if kpi.note:
                 blocks.append(para(kpi.note, size="small"))
-        specs = template.raw("kpi_table", "columns")
+        specs = column_values(template, "kpi_table", "columns", choices=KPI_COLUMN_KEYS)
         header = Row(tuple(
             Cell((para(template.text("kpi_table", "columns", n, "header", **ctx), bold=True),),
                  align="center")
@@ -63,10 +63,10 @@ def _section(
         ))
         body = tuple(
             Row(tuple(
-                kpi_cell(kpi, spec["value"], results.grading,
-                         numbered(i, count, kpi.indicator if spec["value"] == "indicator"
+                kpi_cell(kpi, value, results.grading,
+                         numbered(i, count, kpi.indicator if value == "indicator"
                                   else statement_text(kpi)))
-                for spec in specs
+                for value in specs
             ))
             for i, kpi in enumerate(section.kpis)
         )

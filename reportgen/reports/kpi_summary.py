@@ -11,10 +11,10 @@ from itertools import groupby
 
 from reportgen.document import Block, Cell, Document, Heading, Row, Table, para
 from reportgen.grading import count_line, grade
-from reportgen.load.dataset import DataSet
+from reportgen.model.dataset import DataSet
 from reportgen.model.kpi import Kpi, KpiResults
-from reportgen.reports.common import columns, context, document, numbered
-from reportgen.reports.kpi_common import kpi_cell, statement_text
+from reportgen.reports.common import column_values, columns, context, document, numbered
+from reportgen.reports.kpi_common import KPI_COLUMN_KEYS, kpi_cell, statement_text
 from reportgen.templating import Template
 
 KIND = "kpi-summary"
@@ -30,7 +30,7 @@ def build(data: DataSet, template: Template) -> Document:
     results = data.kpi_results
     assert results is not None
     ctx = context(data)
-    specs = template.raw("columns")
+    specs = column_values(template, "columns", choices=("measure", *KPI_COLUMN_KEYS))
     header = Row(tuple(
         Cell((para(template.text("columns", n, "header", **ctx), bold=True),), align="center")
         for n in range(len(specs))
@@ -39,13 +39,13 @@ def build(data: DataSet, template: Template) -> Document:
     for title, kpis in measures(results):
         for i, kpi in enumerate(kpis):
             cells = []
-            for spec in specs:
-                if spec["value"] == "measure":
+            for value in specs:
+                if value == "measure":
                     if i == 0:
                         cells.append(Cell((para(title),), rowspan=len(kpis)))
                     continue
-                label = statement_text(kpi) if spec["value"] == "statement" else kpi.indicator
-                cells.append(kpi_cell(kpi, spec["value"], results.grading,
+                label = statement_text(kpi) if value == "statement" else kpi.indicator
+                cells.append(kpi_cell(kpi, value, results.grading,
                                       numbered(i, len(kpis), label)))
             body.append(Row(tuple(cells)))
     grades = [grade(k, results.grading) for _, kpis in measures(results) for k in kpis]

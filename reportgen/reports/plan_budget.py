@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from reportgen.document import Block, Cell, Document, Heading, NumberFormat, Paragraph, Row, Run, Table, para
-from reportgen.load.dataset import DataSet
+from reportgen.model.dataset import DataSet
 from reportgen.model.plan import Budget, BudgetItem, Measure, PlanField
 from reportgen.numbers import format_number
 from reportgen.reports.common import columns, context, document

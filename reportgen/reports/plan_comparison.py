@@ -17,7 +17,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from reportgen.document import Block, Cell, Column, Document, Heading, Paragraph, Row, Run, Table, para
-from reportgen.load.dataset import DataSet
+from reportgen.model.dataset import DataSet
 from reportgen.model.plan import Measure, Plan
 from reportgen.reports.common import context, document
 from reportgen.reports.plan_pairs import FieldGroup, Pair, pair_plans

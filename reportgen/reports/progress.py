@@ -26,7 +26,7 @@ from reportgen.document import (
     cell,
     para,
 )
-from reportgen.load.dataset import DataSet
+from reportgen.model.dataset import DataSet
 from reportgen.model.plan import Measure, PlanField
 from reportgen.model.progress import MARKS, FigureRow, FigureTable, Progress, ProgressEntry, period_months
 from reportgen.model.quantity import Quantity

@@ -33,31 +33,25 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
 from reportgen import glyphs, textmetrics
-from reportgen.document import Cell, Document, Heading, PageBreak, Paragraph, Run, Table
+from reportgen.document import Cell, Document, Heading, PageBreak, Paragraph, Run, Style, Table
+from reportgen.fonts import office_font
 from reportgen.writers import docx_oxml as ox
 from reportgen.writers.figure_widths import figure_needs, share_width
-from reportgen.writers.shared import Rendered, WriterOptions, office_font, reproducible_zip
+from reportgen.writers.shared import Rendered, WriterOptions, reproducible_zip, unknown_block
 
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
     "center": WD_ALIGN_PARAGRAPH.CENTER,
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
 }
-_SIZES = {"normal": 1.0, "small": 0.85, "large": 1.2}
-_HEADING_SIZES = {1: 15.0, 2: 12.0, 3: 10.5}
-HEADER_SHADE = "E8EDF3"
 # Paragraph and page geometry, shared by the writer and the row height estimate.
+HEADING_SPACE_BEFORE_PT = 6.0
+HEADING_SPACE_AFTER_PT = 4.0
 LINE_SPACING = 1.2  # the Normal style's line spacing, a multiple of the font's line height
 NORMAL_SPACE_AFTER_PT = 2.0
 BULLET_INDENT = 1.1  # a bullet's hanging indent, in em of the base size
-HEADER_DISTANCE_MM = 7.0  # page edge to the header and to the footer
 RULE_PT = 0.5  # a row's rule
 FIGURE_SLACK_PT = 2.0  # clients set a figure a little wider than its advance widths add up to
-# Cell padding (w:tblCellMar) in twips: top, left, bottom, right.
-CELL_MARGINS = (40, 85, 40, 85)
-# A figure table sits inside its cell's padding.
-NESTED_INSET_MM = (CELL_MARGINS[1] + CELL_MARGINS[3]) / 20 * 25.4 / 72
-NESTED_SCALE = 0.85  # a figure table's text size relative to its cell's
 CELL_SPACE_AFTER_PT = 1.5  # after each paragraph in a cell
 SEPARATOR_TWIPS = 60  # the thin paragraph between two tables: a 3 pt line
 # A row is kept on one page only when its estimate is below this share of the printable
@@ -81,21 +75,34 @@ def _set_fonts(rpr_owner: Any, name: str) -> None:
         fonts.attrib.pop(qn(theme), None)
 
 
+def _cell_margins(style: Style) -> tuple[int, int, int, int]:
+    """Cell padding (w:tblCellMar) in twips: top, left, bottom, right."""
+    vertical, horizontal = (round(pt * 20) for pt in style.cell_padding_pt)
+    return (vertical, horizontal, vertical, horizontal)
+
+
+def _nested_inset_mm(style: Style) -> float:
+    """A figure table sits inside its cell's padding."""
+    margins = _cell_margins(style)
+    return (margins[1] + margins[3]) / 20 * 25.4 / 72
+
+
 def _styles(doc: Any, document: Document) -> None:
-    font = office_font(document.fonts.gothic)
+    style_ = document.style
+    font = office_font(style_.gothic)
     for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Table Grid"):
         style = doc.styles[style_name]
         _set_fonts(style.element, font)
-        style.font.color.rgb = RGBColor(0, 0, 0)
-    doc.styles["Normal"].font.size = Pt(document.fonts.size_pt)
+        style.font.color.rgb = RGBColor.from_string(style_.text_colour)
+    doc.styles["Normal"].font.size = Pt(style_.body_pt)
     doc.styles["Normal"].paragraph_format.space_after = Pt(NORMAL_SPACE_AFTER_PT)
     doc.styles["Normal"].paragraph_format.line_spacing = LINE_SPACING
-    for level, size in _HEADING_SIZES.items():
+    for level in (1, 2, 3):
         style = doc.styles[f"Heading {level}"]
-        style.font.size = Pt(size)
+        style.font.size = Pt(style_.heading(level))
         style.font.bold = True
-        style.paragraph_format.space_before = Pt(6)
-        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.space_before = Pt(HEADING_SPACE_BEFORE_PT)
+        style.paragraph_format.space_after = Pt(HEADING_SPACE_AFTER_PT)
     doc.styles["Heading 1"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
@@ -109,7 +116,7 @@ def _page(doc: Any, document: Document) -> None:
     margin = Mm(document.page.margin_mm)
     section.left_margin = section.right_margin = section.bottom_margin = margin
     section.top_margin = Mm(_top_margin_mm(document))
-    section.header_distance = section.footer_distance = Mm(HEADER_DISTANCE_MM)
+    section.header_distance = section.footer_distance = Mm(document.style.header_distance_mm)
     header = section.header
     lines = list(document.header_lines)
     first = header.paragraphs[0]
@@ -117,25 +124,25 @@ def _page(doc: Any, document: Document) -> None:
         p = first if i == 0 else header.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for run in glyphs.docx_runs(p, line, _set_fonts):
-            run.font.size = Pt(8.5)
+            run.font.size = Pt(document.style.page_header_pt)
     if document.legend:
         p = header.add_paragraph()
-        p.add_run(document.legend).font.size = Pt(8.5)
+        p.add_run(document.legend).font.size = Pt(document.style.page_header_pt)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _footer_fields(footer, document.footer)
+    _footer_fields(footer, document.footer, document.style.page_header_pt)
 
 
 def _top_margin_mm(document: Document) -> float:
     return document.page.margin_mm + (5 if document.header_lines else 0)
 
 
-def _field(paragraph: Any, instruction: str) -> None:
+def _field(paragraph: Any, instruction: str, size_pt: float) -> None:
     """A complex field (PAGE, NUMPAGES) that Word and LibreOffice update on render."""
     for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
                        ("text", "1"), ("end", None)):
         run = paragraph.add_run()
-        run.font.size = Pt(8.5)
+        run.font.size = Pt(size_pt)
         if kind == "instr":
             el = OxmlElement("w:instrText")
             el.set(qn("xml:space"), "preserve")
@@ -149,23 +156,23 @@ def _field(paragraph: Any, instruction: str) -> None:
         run._r.append(el)
 
 
-def _footer_fields(paragraph: Any, pattern: str) -> None:
+def _footer_fields(paragraph: Any, pattern: str, size_pt: float) -> None:
     rest = pattern
     while rest:
         head, sep, tail = rest.partition("{")
         if head:
-            paragraph.add_run(head).font.size = Pt(8.5)
+            paragraph.add_run(head).font.size = Pt(size_pt)
         if not sep:
             break
         name, _, rest = tail.partition("}")
-        _field(paragraph, {"page": "PAGE", "pages": "NUMPAGES"}[name])
+        _field(paragraph, {"page": "PAGE", "pages": "NUMPAGES"}[name], size_pt)
 
 
-def _paragraph(p_docx: Any, p: Paragraph, base_size: float) -> None:
+def _paragraph(p_docx: Any, p: Paragraph, base_size: float, style: Style) -> None:
     p_docx.alignment = _ALIGN[p.align]
     fmt = p_docx.paragraph_format
     fmt.space_after = Pt(CELL_SPACE_AFTER_PT)
-    size = Pt(base_size * _SIZES[p.size])
+    size = Pt(base_size * style.ratio(p.size))
     if p.bullet:
         fmt.left_indent = Pt(base_size * BULLET_INDENT)
         fmt.first_line_indent = -Pt(base_size * BULLET_INDENT)
@@ -185,6 +192,7 @@ class _Layout:
     family: str  # fontconfig's name of the document font, for textmetrics
     line_pt_per_size: float  # height of a line per point of font size, the Normal style's spacing included
     printable_pt: float  # page height less the margins (or the header and footer, when taller)
+    style: Style
 
 
 def _pt(mm: float) -> float:
@@ -206,10 +214,10 @@ def _line_height_em(family: str) -> float:
 
 
 def _layout(document: Document) -> _Layout:
-    family = document.fonts.gothic[0]
+    family = document.style.gothic[0]
     line = _line_height_em(family) * LINE_SPACING
     height = document.page.size_mm[1]
-    base = document.fonts.size_pt
+    base = document.style.body_pt
     content_pt = _pt(document.page.content_width_mm)
     # The header's paragraphs (Normal style, a 10 pt paragraph mark even where the text is
     # 8.5 pt) start at the header distance and push the body down when they reach below the
@@ -218,13 +226,14 @@ def _layout(document: Document) -> _Layout:
     header_pt = sum(textmetrics.wrapped_lines(t, content_pt, family, base) * base * line + NORMAL_SPACE_AFTER_PT
                     for t in header_texts)
     footer_pt = base * line + NORMAL_SPACE_AFTER_PT
-    top = max(_pt(_top_margin_mm(document)), _pt(HEADER_DISTANCE_MM) + header_pt)
-    bottom = max(_pt(document.page.margin_mm), _pt(HEADER_DISTANCE_MM) + footer_pt)
-    return _Layout(family, line, _pt(height) - top - bottom)
+    distance = _pt(document.style.header_distance_mm)
+    top = max(_pt(_top_margin_mm(document)), distance + header_pt)
+    bottom = max(_pt(document.page.margin_mm), distance + footer_pt)
+    return _Layout(family, line, _pt(height) - top - bottom, document.style)
 
 
 def _paragraph_pt(p: Paragraph, width_pt: float, base_size: float, layout: _Layout) -> float:
-    size = base_size * _SIZES[p.size]
+    size = base_size * layout.style.ratio(p.size)
     text = p.text
     if p.bullet:  # the bullet hangs: every line is indented by its width
         width_pt -= base_size * BULLET_INDENT
@@ -235,14 +244,15 @@ def _paragraph_pt(p: Paragraph, width_pt: float, base_size: float, layout: _Layo
 
 def _cell_pt(cell: Cell, width_pt: float, base_size: float, layout: _Layout) -> float:
     """Estimated height of a cell's content at ``width_pt``, padding included."""
-    padding = (CELL_MARGINS[0] + CELL_MARGINS[2]) / 20
+    margins = _cell_margins(layout.style)
+    padding = (margins[0] + margins[2]) / 20
     if cell.vertical:  # one character under the other: the text's advance is its height
         return padding + max(textmetrics.width_pt(p.text, layout.family, base_size) for p in cell.content)
-    inner = width_pt - (CELL_MARGINS[1] + CELL_MARGINS[3]) / 20
+    inner = width_pt - (margins[1] + margins[3]) / 20
     height = sum(_paragraph_pt(p, inner, base_size, layout) for p in cell.content)
     for nested in cell.tables:
-        height += sum(_row_heights(nested, inner - _pt(NESTED_INSET_MM), base_size * NESTED_SCALE, layout,
-                                   figure=True))
+        height += sum(_row_heights(nested, inner - _pt(_nested_inset_mm(layout.style)), layout.style.figure_pt,
+                                   layout, figure=True))
         height += SEPARATOR_TWIPS / 20
     return padding + height
 
@@ -253,8 +263,9 @@ def _widths_pt(table: Table, width_pt: float, base_size: float, layout: _Layout,
     relative = [c.width for c in table.columns]
     if not figure:
         return [width_pt * w / sum(relative) for w in relative]
-    pad = (CELL_MARGINS[1] + CELL_MARGINS[3]) / 20 + 2 * RULE_PT + FIGURE_SLACK_PT
-    return share_width(width_pt, relative, figure_needs(table, layout.family, base_size, pad, _SIZES))
+    margins = _cell_margins(layout.style)
+    pad = (margins[1] + margins[3]) / 20 + 2 * RULE_PT + FIGURE_SLACK_PT
+    return share_width(width_pt, relative, figure_needs(table, layout.family, base_size, pad, layout.style.ratio))
 
 
 def _vertical_chains(table: Table, grid: list[list[Cell | None]]) -> dict[tuple[int, int], int]:
@@ -311,7 +322,7 @@ def _stacked(p: Paragraph) -> Paragraph:
 def _fill_cell(target: _Cell, source: Cell, header: bool, base_size: float, width_mm: float,
                layout: _Layout, may_split: bool = False) -> None:
     if header:
-        ox.shade(target._tc, HEADER_SHADE)
+        ox.shade(target._tc, layout.style.header_shade)
     content = source.content
     if source.vertical and not may_split:
         ox.text_direction(target._tc, "tbRlV")  # East Asian vertical text
@@ -321,12 +332,12 @@ def _fill_cell(target: _Cell, source: Cell, header: bool, base_size: float, widt
         content = tuple(_stacked(p) for p in content)
     first = target.paragraphs[0]
     for i, p in enumerate(content):
-        _paragraph(first if i == 0 else target.add_paragraph(), p, base_size)
+        _paragraph(first if i == 0 else target.add_paragraph(), p, base_size, layout.style)
         if p.align == "left":
             (first if i == 0 else target.paragraphs[-1]).alignment = _ALIGN[source.align]
     for nested in source.tables:
-        _table(target, nested, width_mm - NESTED_INSET_MM, base_size * NESTED_SCALE, target.part.document.styles,
-               layout, figure=True)
+        _table(target, nested, width_mm - _nested_inset_mm(layout.style), layout.style.figure_pt,
+               target.part.document.styles, layout, figure=True)
         # python-docx ends the cell with an empty paragraph after the table, as Word requires:
         # a thin one, which also keeps the next figure table from merging with this one.
         ox.separator(target._tc[-1], SEPARATOR_TWIPS)
@@ -344,7 +355,7 @@ def _table(container: Any, table: Table, width_mm: float, base_size: float, styl
     t.style = styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
-    ox.cell_margins(t._tbl, *CELL_MARGINS)
+    ox.cell_margins(t._tbl, *_cell_margins(layout.style))
     widths_mm = [w * 25.4 / 72 for w in _widths_pt(table, _pt(width_mm), base_size, layout, figure)]
     widths = [Mm(w) for w in widths_mm]
     heights = _row_heights(table, _pt(width_mm), base_size, layout, figure)
@@ -421,7 +432,8 @@ def _separate_tables(root: Any) -> None:
 
 def write(document: Document, options: WriterOptions) -> Rendered:
     doc = new_docx(str(options.reference_docx)) if options.reference_docx else new_docx()
-    _styles(doc, document)
+    if not options.reference_docx:  # a reference document's styles win, as pandoc's --reference-doc
+        _styles(doc, document)
     _page(doc, document)
     layout = _layout(document)
     body = doc.element.body
@@ -446,16 +458,18 @@ def write(document: Document, options: WriterOptions) -> Rendered:
                 p.paragraph_format.tab_stops.add_tab_stop(
                     Mm(document.page.content_width_mm), WD_TAB_ALIGNMENT.RIGHT
                 )
-                p.add_run("\t" + block.aside).font.size = Pt(10)
+                p.add_run("\t" + block.aside).font.size = Pt(document.style.body_pt)
         elif isinstance(block, Paragraph):
             p = doc.add_paragraph()
-            _paragraph(p, block, document.fonts.size_pt)
-        else:
+            _paragraph(p, block, document.style.body_pt, document.style)
+        elif isinstance(block, Table):
             if pending_break:
                 doc.add_paragraph().paragraph_format.page_break_before = True
                 pending_break = False
-            _table(doc, block, document.page.content_width_mm, document.fonts.size_pt, doc.styles, layout)
+            _table(doc, block, document.page.content_width_mm, document.style.body_pt, doc.styles, layout)
             continue
+        else:
+            raise unknown_block("DOCX", block)
         if pending_break:
             p.paragraph_format.page_break_before = True
             pending_break = False

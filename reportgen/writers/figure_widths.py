@@ -10,7 +10,7 @@ labels (資格照会) count too: squeezed to a character or two they wrap letter
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
 
 from reportgen.document import Table
 from reportgen.textmetrics import unbreakable, width_pt
@@ -20,16 +20,17 @@ SHORT_TEXT = 12  # characters: a figure with its unit, a period (令和2年4月�
 
 
 def figure_needs(table: Table, family: str, size_pt: float, pad_pt: float,
-                 scale: Mapping[str, float]) -> list[float]:
+                 ratio: Callable[[str], float]) -> list[float]:
     """The narrowest each column may be: its widest one-column text on one line, plus ``pad_pt``
-    (both paddings and the rules); ``scale`` gives a paragraph size's ratio to ``size_pt``."""
+    (both paddings and the rules); ``ratio`` gives a paragraph size's ratio to ``size_pt``
+    (Style.ratio)."""
     needs = [0.0] * len(table.columns)
     for row in table.grid():
         for c, item in enumerate(row):
             if item is None or item.colspan > 1:
                 continue
             for p in item.content:
-                needs[c] = max(needs[c], _need(paragraph_text(p), family, size_pt * scale[p.size]) + pad_pt)
+                needs[c] = max(needs[c], _need(paragraph_text(p), family, size_pt * ratio(p.size)) + pad_pt)
     return needs
 
 

@@ -1,4 +1,4 @@
-"""PDF: the neutral document as HTML (templates/html), laid out by WeasyPrint.
+"""PDF: the neutral document as HTML (reportgen/templates/html, package data), laid out by WeasyPrint.
 
 Fonts are embedded and subset (HarfBuzz when libharfbuzz-subset is installed).
 
@@ -11,25 +11,29 @@ otherwise read any local file or reach the network.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
+import typing
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from reportgen import glyphs
-from reportgen.document import Document
+from reportgen.document import Block, Document, Style
 from reportgen.phrases import phrase_html
 from reportgen.templating import TEMPLATE_DIR
-from reportgen.writers.shared import Rendered, WriterOptions
+from reportgen.writers.shared import Rendered, WriterOptions, unknown_block
 
 HTML_DIR = TEMPLATE_DIR / "html"
 _ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(HTML_DIR), undefined=jinja2.StrictUndefined, autoescape=False
+    # Autoescape: data text is HTML-escaped wherever it lands (a bullet, a vertical label's
+    # characters); only the CSS the writer itself made (css_string, Style values) is marked safe.
+    loader=jinja2.FileSystemLoader(HTML_DIR), undefined=jinja2.StrictUndefined, autoescape=True
 )
 _ENV.filters["phrases"] = phrase_html  # headers, headings, figures: broken between phrases only
 
@@ -69,15 +73,52 @@ def footer_css(pattern: str) -> str:
 
 def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[str] = frozenset()) -> str:
     # The fallback last: Pango takes a character from it only where the fonts before lack it.
-    families = (*document.fonts.gothic, glyphs.FALLBACK, "sans-serif")
+    style = document.style
+    families = (*style.gothic, style.fallback, "sans-serif")
+    for block in document.blocks:
+        if not isinstance(block, typing.get_args(Block)):
+            raise unknown_block("PDF", block)
     return _ENV.get_template("document.html.j2").render(
         doc=document,
         breakable=breakable,
         css=(html_dir / "document.css").read_text(encoding="utf-8"),
         font_css=", ".join(css_string(f) if f != "sans-serif" else f for f in families),
         footer_css=footer_css(document.footer),
+        style_vars=style_vars(style),
         top_margin_mm=top_margin_mm(document),
     )
+
+
+def style_vars(style: Style) -> dict[str, str]:
+    """The Style as CSS custom properties for document.css: sizes in pt, colours as #RRGGBB
+    (Style checks them: six hex digits), nothing else of the data."""
+    size = {
+        "--body-size": style.body_pt,
+        "--small-size": style.body_pt * style.small_ratio,
+        "--large-size": style.body_pt * style.large_ratio,
+        "--h1-size": style.heading(1),
+        "--h2-size": style.heading(2),
+        "--h3-size": style.heading(3),
+        "--cover-title-size": style.cover_pt[0],
+        "--cover-subtitle-size": style.cover_pt[1],
+        "--cover-date-size": style.cover_pt[2],
+        "--page-header-size": style.page_header_pt,
+        "--figure-size": style.pdf_figure_pt,
+    }
+    colour = {
+        "--header-shade": style.header_shade,
+        "--figure-header-shade": style.figure_header_shade,
+        "--rule-colour": style.rule_colour,
+    }
+    out = {name: f"{round(value, 3):g}pt" for name, value in size.items()}
+    out |= {name: "#" + _hex(value) for name, value in colour.items()}
+    return out
+
+
+def _hex(colour: str) -> str:
+    if len(colour) != 6 or any(c not in "0123456789abcdefABCDEF" for c in colour):
+        raise ValueError(f"not a colour: {colour!r}")  # Style's loader refuses it first
+    return colour
 
 
 def top_margin_mm(document: Document) -> float:
@@ -146,14 +187,36 @@ def write(document: Document, options: WriterOptions) -> Rendered:
     # WeasyPrint embeds that name: fixed to English so the bytes do not depend on the locale.
     # Read once, when fontconfig starts, which is below.
     os.environ["FC_LANG"] = "en"
-    from weasyprint import HTML  # heavy import: only when a PDF is asked for
+    from weasyprint import CSS, HTML  # heavy import: only when a PDF is asked for
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    with _quiet("weasyprint", "fontTools"):
+        return _write(document, options, HTML, CSS)
+
+
+@contextlib.contextmanager
+def _quiet(*names: str) -> Iterator[None]:
+    """WeasyPrint's and fontTools' warnings off while a PDF is made, the levels restored after
+    (the caller's logging is not ours to change)."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _write(document: Document, options: WriterOptions, HTML: Any, CSS: Any) -> Rendered:
+    stylesheets = []
+    if options.stylesheet is not None:  # the branch's CSS; its url()s go through the same fetcher
+        stylesheets.append(CSS(string=options.stylesheet.read_text(encoding="utf-8"), base_url=str(HTML_DIR),
+                               url_fetcher=_url_fetcher()))
     breakable: frozenset[str] = frozenset()
     for _ in range(MAX_PASSES):
         rendered = HTML(string=to_html(document, breakable=breakable), base_url=str(HTML_DIR),
-                        url_fetcher=_url_fetcher()).render()
+                        url_fetcher=_url_fetcher()).render(stylesheets=stylesheets)
         headless = rows_without_header(rendered.pages)
         if not headless - breakable:
             break

@@ -1,4 +1,4 @@
-"""What the writers share: options, the result type, fonts, reproducible archives."""
+"""What the writers share: options, the result type, reproducible archives."""
 
 from __future__ import annotations
 
@@ -10,15 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reportgen.document import NumberFormat, Paragraph
-from reportgen.errors import UsageError
+from reportgen.errors import RenderError, UsageError
 
-# Office applications know the fonts by their Japanese names; fontconfig knows both.
-OFFICE_FONT_NAMES = {
-    "BIZ UDGothic": "BIZ UDゴシック",
-    "BIZ UDMincho": "BIZ UD明朝",
-    "IPAexGothic": "IPAexゴシック",
-    "IPAexMincho": "IPAex明朝",
-}
 # Fixed when SOURCE_DATE_EPOCH is unset, so the same data always gives the same bytes.
 DEFAULT_EPOCH = 946684800  # 2000-01-01T00:00:00Z
 
@@ -35,7 +28,8 @@ def source_date() -> datetime:
 @dataclass(frozen=True)
 class WriterOptions:
     timestamp: datetime = field(default_factory=source_date)
-    reference_docx: Path | None = None
+    reference_docx: Path | None = None  # a branch's Word styles (DOCX), pandoc's --reference-doc
+    stylesheet: Path | None = None  # a branch's CSS, cascaded after the PDF's own
 
 
 @dataclass(frozen=True)
@@ -44,8 +38,10 @@ class Rendered:
     pages: int | None = None  # known for PDF only
 
 
-def office_font(families: tuple[str, ...]) -> str:
-    return OFFICE_FONT_NAMES.get(families[0], families[0])
+def unknown_block(fmt: str, block: object) -> RenderError:
+    """A block the writer has no case for: a new Block type must be taught to every writer."""
+    return RenderError(f"{fmt} の書き出しで扱えない要素があります: {type(block).__name__}",
+                       f"{fmt} writer has no case for {type(block).__qualname__}; every member of Block needs one")
 
 
 def paragraph_text(p: Paragraph) -> str:

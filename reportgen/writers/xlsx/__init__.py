@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -32,21 +33,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen import glyphs
-from reportgen.document import Block, Document, Heading, PageBreak, Paragraph, Table
+from reportgen.document import Block, Document, Heading, PageBreak, Paragraph, Style, Table
+from reportgen.fonts import office_font
 from reportgen.writers.shared import (
     Rendered,
     WriterOptions,
     excel_number_format,
-    office_font,
     reproducible_zip,
+    unknown_block,
 )
 from reportgen.writers.xlsx import layout
 from reportgen.writers.xlsx._workbook import set_default_font
 from reportgen.writers.xlsx.layout import Item, SheetLayout
 
-_THIN = Side(style="thin", color="333333")
-_HEADER_FILL = PatternFill("solid", fgColor="E8EDF3")
-_FIGURE_HEADER_FILL = PatternFill("solid", fgColor="F2F4F7")
 _FORMULA_LIKE = ("=", "+", "-", "@")
 _INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 # textRotation 255: characters stacked top to bottom (縦書き), as Excel's 縦書き option writes.
@@ -73,12 +72,12 @@ def run_font(name: str, size: float, *, bold: bool = False, underline: bool | st
 
 # --- values ------------------------------------------------------------------------------------
 
-def _runs(item: Item) -> list[tuple[str, bool, bool | str, float]]:
+def _runs(item: Item, style: Style) -> list[tuple[str, bool, bool | str, float]]:
     """(text, bold, underline, size) of every run, paragraphs separated by line feeds."""
     out: list[tuple[str, bool, bool | str, float]] = []
     bold_all = item.header or item.kind == "heading"
     for i, p in enumerate(item.paragraphs):
-        size = item.size_pt * layout.SIZES[p.size] if item.kind != "heading" else item.size_pt
+        size = item.size_pt * style.ratio(p.size) if item.kind != "heading" else item.size_pt
         if i:
             out.append(("\n", False, False, size))
         if p.bullet:
@@ -87,13 +86,13 @@ def _runs(item: Item) -> list[tuple[str, bool, bool | str, float]]:
     return out
 
 
-def _value(item: Item, font_name: str) -> tuple[Any, tuple[bool, bool | str, float]]:
+def _value(item: Item, font_name: str, style: Style) -> tuple[Any, tuple[bool, bool | str, float]]:
     """The cell's value and the (bold, underline, size) of its cell font: plain text where every
     run looks alike (the cell font carries the style), rich text where they differ."""
     base = (item.header or item.kind == "heading", False, item.size_pt)
     if item.number is not None:
         return item.number, base
-    runs = _runs(item)
+    runs = _runs(item, style)
     styles = {(b, u, s) for text, b, u, s in runs if text != "\n"}
     if len(styles) <= 1:
         return "".join(t for t, *_ in runs), next(iter(styles), base)
@@ -102,21 +101,21 @@ def _value(item: Item, font_name: str) -> tuple[Any, tuple[bool, bool | str, flo
 
 # --- one sheet ---------------------------------------------------------------------------------
 
-def _render(ws: Worksheet, sheet: SheetLayout, font_name: str) -> None:
+def _render(ws: Worksheet, sheet: SheetLayout, font_name: str, style: Style) -> None:
     for i, width in enumerate(sheet.widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     for r, h in enumerate(sheet.heights, start=1):
         ws.row_dimensions[r].height = round(min(h, layout.MAX_ROW_PT), 2)
     for item in sheet.items:
-        _put(ws, item, font_name)
+        _put(ws, item, font_name, style)
     for row in sheet.row_breaks:
         ws.row_breaks.append(Break(id=row))
 
 
-def _put(ws: Worksheet, item: Item, font_name: str) -> None:
+def _put(ws: Worksheet, item: Item, font_name: str, style: Style) -> None:
     cell = ws.cell(row=item.row, column=item.col)
     if item.kind != "filler":
-        value, (bold, underline, size) = _value(item, font_name)
+        value, (bold, underline, size) = _value(item, font_name, style)
         cell.value = value
         if isinstance(value, str) and value.startswith(_FORMULA_LIKE):
             # Stored as text: Excel must not evaluate what a person wrote.
@@ -135,7 +134,8 @@ def _put(ws: Worksheet, item: Item, font_name: str) -> None:
             indent=item.indent,
         )
         if item.header:
-            cell.fill = _FIGURE_HEADER_FILL if item.size_pt < layout.FIGURE_SIZE_PT + 0.1 else _HEADER_FILL
+            shade = style.figure_header_shade if item.size_pt < style.figure_pt + 0.1 else style.header_shade
+            cell.fill = PatternFill("solid", fgColor=shade)
     last_row, last_col = item.row + item.rows - 1, item.col + item.span - 1
     if item.rows > 1 or item.span > 1:
         ws.merge_cells(start_row=item.row, start_column=item.col, end_row=last_row, end_column=last_col)
@@ -143,14 +143,16 @@ def _put(ws: Worksheet, item: Item, font_name: str) -> None:
         for r in range(item.row, last_row + 1):
             for c in range(item.col, last_col + 1):
                 ws.cell(row=r, column=c).border = _border(
-                    c == item.col, c == last_col, r == item.row and item.top, r == last_row and item.bottom)
+                    style.rule_colour, c == item.col, c == last_col, r == item.row and item.top,
+                    r == last_row and item.bottom)
 
 
 @functools.cache
-def _border(left: bool, right: bool, top: bool, bottom: bool) -> Border:
+def _border(colour: str, left: bool, right: bool, top: bool, bottom: bool) -> Border:
     """Thin rules on the given sides (one object per combination: openpyxl hashes each one it is given)."""
-    return Border(left=_THIN if left else None, right=_THIN if right else None,
-                  top=_THIN if top else None, bottom=_THIN if bottom else None)
+    thin = Side(style="thin", color=colour)
+    return Border(left=thin if left else None, right=thin if right else None,
+                  top=thin if top else None, bottom=thin if bottom else None)
 
 
 # --- the document --------------------------------------------------------------------------
@@ -165,7 +167,7 @@ class _Setup:
 
 
 def _setup(document: Document) -> _Setup:
-    font = layout.Font(document.fonts.gothic[0], document.fonts.size_pt)
+    font = layout.Font(document.style.gothic[0], document.style.body_pt, document.style)
     margin_in = document.page.margin_mm * MM
     has_header = bool(document.header_lines or document.legend)
     top_in = max(margin_in, HEADER_OFFSET_IN + HEADER_TEXT_IN) if has_header else margin_in
@@ -196,6 +198,8 @@ def _lay_out(blocks: list[Block], setup: _Setup) -> SheetLayout:
             builder.paragraph(block)
         elif isinstance(block, Table):
             builder.table(block)
+        else:
+            raise unknown_block("XLSX", block)
     return builder.sheet
 
 
@@ -279,20 +283,21 @@ def _setup_print(ws: Worksheet, sheet: SheetLayout, document: Document, setup: _
     ws.page_margins.top = setup.top_in
     ws.page_margins.bottom = setup.bottom_in
     ws.page_margins.header = ws.page_margins.footer = HEADER_OFFSET_IN
+    header_size = math.ceil(document.style.page_header_pt)  # header codes (&9) take whole points
     if document.header_lines:
         # One line: openpyxl stores a line feed here as _x000a_, which LibreOffice prints as is.
         ws.oddHeader.right.text = _escape("　".join(document.header_lines))
-        ws.oddHeader.right.size = 9
+        ws.oddHeader.right.size = header_size
     if document.legend:
         ws.oddHeader.left.text = _escape(document.legend)
-        ws.oddHeader.left.size = 9
+        ws.oddHeader.left.size = header_size
     ws.oddFooter.center.text = _escape(document.footer).replace("{page}", "&P").replace("{pages}", "&N")
-    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.size = header_size
 
 
 def write(document: Document, options: WriterOptions) -> Rendered:
     wb = Workbook()
-    font_name = office_font(document.fonts.gothic)
+    font_name = office_font(document.style.gothic)
     setup = _setup(document)
     set_default_font(wb, cell_font(font_name, setup.font.unit_font().size_pt))
     taken: set[str] = set()
@@ -301,7 +306,7 @@ def write(document: Document, options: WriterOptions) -> Rendered:
     for n, (blocks, sheet) in enumerate(_sheets(document, setup), start=1):
         ws = first if n == 1 else wb.create_sheet()
         ws.title = _sheet_name(blocks, document, n, taken)
-        _render(ws, sheet, font_name)
+        _render(ws, sheet, font_name, document.style)
         _setup_print(ws, sheet, document, setup)
     wb.properties.title = document.title
     wb.properties.creator = wb.properties.lastModifiedBy = "reportgen"

@@ -33,7 +33,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import accumulate, pairwise
 
-from reportgen.document import Cell, Document, NumberFormat, Paragraph, Run, Table
+from reportgen.document import Cell, Document, NumberFormat, Paragraph, Run, Style, Table
 from reportgen.textmetrics import metrics, width_pt, wrapped_lines
 from reportgen.writers.figure_widths import figure_needs, share_width
 from reportgen.writers.shared import paragraph_text
@@ -48,15 +48,14 @@ LINE_FACTOR = 1.2
 V_PAD_PT = 4.0  # above and below the text of a row
 H_PAD_PT = 3.0  # LibreOffice leaves about 1 pt each side; a little more for kinsoku
 SNAP_PT = 2.0  # piece boundaries closer than this share one sheet row edge
-FIGURE_SIZE_PT = 8.5  # figure tables print small, as in the PDF (8 pt there)
 INDENT_LEVEL_CHARS = 3  # an indent level is three spaces of the default font (ECMA-376)
-SIZES = {"normal": 1.0, "small": 0.85, "large": 1.2}
 
 
 @dataclass(frozen=True)
 class Font:
     family: str  # as fontconfig knows it: for measuring
     size_pt: float
+    style: Style = field(default_factory=Style)  # size ratios, the figure and heading sizes
 
     @property
     def digit_pt(self) -> float:
@@ -68,7 +67,7 @@ class Font:
         and LibreOffice does not, so only such a size gives both the same column unit."""
         em_px = self.digit_pt / self.size_pt * EXCEL_DPI / 72
         px = max(1, round(em_px * self.size_pt))
-        return Font(self.family, round(px / em_px * 2) / 2)  # sizes on a half-point step
+        return replace(self, size_pt=round(px / em_px * 2) / 2)  # sizes on a half-point step
 
     @property
     def space_pt(self) -> float:
@@ -155,7 +154,7 @@ def nested_edges(table: Table, start: Fraction, end: Fraction, sheet_pt: float, 
     """A figure table's column edges inside its parent cell [start, end): each column at least
     as wide as its figures need, the rest shared in the table's proportions."""
     span_pt = float(end - start) * sheet_pt
-    needs = figure_needs(table, font.family, font.size_pt, 2 * H_PAD_PT + 2, SIZES)
+    needs = figure_needs(table, font.family, font.size_pt, 2 * H_PAD_PT + 2, font.style.ratio)
     widths = share_width(span_pt, [c.width for c in table.columns], needs)
     total = sum(widths)
     ideal = [start + (end - start) * Fraction(x / total) for x in accumulate(widths)]
@@ -192,7 +191,7 @@ def grid_edges(tables: Sequence[Table], sheet_pt: float, font: Font) -> tuple[li
     edges = {Fraction(1)}
     for table in tables:
         edges |= {e for e in table_edges(table) if e > 0}
-    figure_font = Font(font.family, FIGURE_SIZE_PT)
+    figure_font = replace(font, size_pt=font.style.figure_pt)
     nested_map: NestedEdges = {}
 
     def inside(table: Table, own: list[Fraction], start: Fraction) -> None:
@@ -237,7 +236,7 @@ class Measure:
         return max(inner - indent * INDENT_LEVEL_CHARS * self.font.space_pt, 1.0)
 
     def size(self, p: Paragraph, base: float) -> float:
-        return base * SIZES[p.size]
+        return base * self.font.style.ratio(p.size)
 
     def lines_pt(self, p: Paragraph, width: float, base: float) -> float:
         size = self.size(p, base)
@@ -360,7 +359,7 @@ class RowLayout:
         self.edges = edges
         self.nested = nested
         self.sheet_pt = sheet_pt
-        self.figure_font = Font(measure.font.family, FIGURE_SIZE_PT)
+        self.figure_font = replace(measure.font, size_pt=measure.font.style.figure_pt)
 
     def indent(self, col: int, span: int, align: str, paragraphs: Sequence[Paragraph], base: float) -> int:
         """One indent level (three spaces) where the cell has room for it: wide text columns,
@@ -371,8 +370,9 @@ class RowLayout:
         step = INDENT_LEVEL_CHARS * self.measure.font.space_pt
         if align == "left":
             return 1 if inner >= 12 * step else 0
-        widest = max((width_pt(paragraph_text(p), self.measure.font.family, base * SIZES[p.size])
-                      for p in paragraphs), default=0.0)
+        font = self.measure.font
+        widest = max((width_pt(paragraph_text(p), font.family, base * font.style.ratio(p.size)) for p in paragraphs),
+                     default=0.0)
         return 1 if inner - step >= widest + 2 else 0
 
     def cell_stack(self, item: Cell, col: int, span: int, *, header: bool, base: float, left: Fraction,
@@ -417,7 +417,7 @@ class RowLayout:
                     lo = left if c == 0 else edges[c - 1]
                     hi = edges[min(c + it.colspan, len(edges)) - 1]
                     spans.append((it, lo, hi))
-                pieces.append(self.row_block(spans, header=r < header_rows, base=FIGURE_SIZE_PT))
+                pieces.append(self.row_block(spans, header=r < header_rows, base=self.figure_font.size_pt))
             extendable = False
         return _Stack(pieces, extendable, col, span)
 
@@ -510,7 +510,6 @@ def printable(document: Document, top_mm: float, bottom_mm: float) -> Page:
 # --- tables, headings, paragraphs ------------------------------------------------------------
 
 SPACER_PT = 8.0  # an empty row after a table, as the space between blocks on paper
-HEADING_PT = {1: 15.0, 2: 12.0, 3: 10.5}
 PAGE_FILL = 0.85  # a sheet's earlier tables end on its first page when they end above this
 
 
@@ -536,7 +535,7 @@ class SheetBuilder(RowLayout):
                                             border=False, kind=kind)]))
 
     def heading(self, level: int, text: str) -> None:
-        size = HEADING_PT.get(level, 10.5)
+        size = self.measure.font.style.heading(level)
         self.full_width((Paragraph((Run(text, bold=True),)),), size, "center" if level == 1 else "left", "heading")
 
     def paragraph(self, p: Paragraph) -> None:
