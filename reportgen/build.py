@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen import __version__
+from reportgen import __version__, inputs
 from reportgen.branches import Branch
 from reportgen.document import Document
 from reportgen.errors import DataError, Problem, RenderError
@@ -28,7 +28,7 @@ from reportgen.load.dataset import (
     load_dataset,
 )
 from reportgen.load.yaml_source import display_path
-from reportgen.outputs import Warn, check_roots, read_manifest, replace
+from reportgen.outputs import Warn, check_roots, read_manifest, replace, sha256_of
 from reportgen.reports import REPORTS
 from reportgen.templating import load_template
 from reportgen.wareki import FiscalYear
@@ -49,6 +49,7 @@ class Output:
     path: str  # relative to the output folder
     rendered: Rendered
     quarter: int | None = None
+    input_hash: str | None = None  # of everything the document was made from (``inputs``)
 
 
 def file_name(kind: str, fmt: str, quarter: int | None = None) -> str:
@@ -75,6 +76,13 @@ def load_for(data_root: Path, branch: Branch, fy: FiscalYear, kinds: Iterable[st
     return load_dataset(data_root, branch, fy, required, previous, quarter)
 
 
+def quarter_for(data_root: Path, branch: Branch, fy: FiscalYear, kind: str, quarter: int | None) -> int | None:
+    """The quarter a build of ``kind`` makes: ``quarter``, or the latest with data; None yearly."""
+    if not REPORTS[kind].quarterly:
+        return None
+    return quarter if quarter is not None else latest_quarter(data_directory(data_root, branch, fy))
+
+
 def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str]:
     """The report kinds whose data files exist for this branch and year."""
     here = existing_directory(data_root, branch, fy)
@@ -91,12 +99,14 @@ def documents(data: DataSet, kinds: Iterable[str]) -> list[Document]:
 
 
 def render(
-    docs: list[Document], formats: Iterable[str], progress: Progress | None = None
+    docs: list[Document], formats: Iterable[str] | Callable[[Document], Iterable[str]],
+    progress: Progress | None = None, hashes: Callable[[Document, str], str | None] | None = None,
 ) -> list[Output]:
+    """Every document in ``formats`` (or the formats ``formats(doc)`` names for it)."""
     options = WriterOptions()
     outputs = []
     for doc in docs:
-        for fmt in formats:
+        for fmt in (formats(doc) if callable(formats) else formats):
             if progress:
                 progress(f"{doc.kind}.{fmt}")
             try:
@@ -106,7 +116,8 @@ def render(
                     f"{doc.title} の {fmt.upper()} を作成できませんでした。",
                     f"{type(exc).__name__}: {exc}",
                 ) from exc
-            outputs.append(Output(doc.kind, fmt, file_name(doc.kind, fmt, doc.quarter), rendered, doc.quarter))
+            outputs.append(Output(doc.kind, fmt, file_name(doc.kind, fmt, doc.quarter), rendered, doc.quarter,
+                                  hashes(doc, fmt) if hashes else None))
     return outputs
 
 
@@ -154,7 +165,8 @@ def document_of(name: str) -> tuple[str, str, int | None] | None:
 def disk_entries(folder: Path, ours: dict[str, Output], earlier: dict[str, Any]) -> list[dict[str, object]]:
     """The manifest's documents, from the files in ``folder``: each hashed where it lies, so
     a hand-edited document gets its own sha256 and no entry names a file elsewhere. The page
-    count of a document this build did not make is kept only while its bytes are unchanged."""
+    count and input hash of a document this build did not make are kept only while its bytes
+    are unchanged: an entry whose file changed is never trusted."""
     found = []
     for path in sorted(folder.iterdir()):
         described = document_of(path.name) if path.is_file() and not path.is_symlink() else None
@@ -167,13 +179,38 @@ def disk_entries(folder: Path, ours: dict[str, Output], earlier: dict[str, Any])
         if quarter is not None:
             entry["quarter"] = quarter
         pages = ours[path.name].rendered.pages if path.name in ours else None
+        made_from = ours[path.name].input_hash if path.name in ours else None
         old = earlier.get(path.name)
         if path.name not in ours and isinstance(old, dict) and old.get("sha256") == entry["sha256"]:
             pages = old.get("pages") if isinstance(old.get("pages"), int) else None
+            made_from = old.get("input_hash") if isinstance(old.get("input_hash"), str) else None
         if pages is not None:
             entry["pages"] = pages
+        if made_from is not None:
+            entry["input_hash"] = made_from
         found.append(entry)
     return found
+
+
+def up_to_date(directory: Path, name: str, input_hash: str, earlier: dict[str, Any]) -> bool:
+    """The document ``name`` in ``directory`` was made from these inputs and is intact."""
+    old = earlier.get(name)
+    path = directory / name
+    if not isinstance(old, dict) or old.get("input_hash") != input_hash or not isinstance(old.get("sha256"), str):
+        return False
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        return sha256_of(path) == old["sha256"]
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    directory: Path
+    outputs: list[Output]  # made by this build
+    skipped: list[str]  # file names left as they were: inputs unchanged, file intact
 
 
 def build(
@@ -186,10 +223,29 @@ def build(
     progress: Progress | None = None,
     quarter: int | None = None,
     warn: Warn | None = None,
-) -> tuple[Path, list[Output]]:
+    force: bool = True,
+) -> BuildResult:
+    """Make the documents of ``kinds`` x ``formats``; unless ``force``, skip each whose input
+    hash is the one its manifest entry records and whose file still has its sha256."""
     directory = output_directory(output_root, branch, fy)
     check_roots(data_root, output_root, directory)
-    data = load_for(data_root, branch, fy, kinds, quarter)
-    outputs = render(documents(data, kinds), formats, progress)
+    earlier = read_manifest(directory / MANIFEST)
+    wanted: dict[str, dict[str, str]] = {}  # kind → format → input hash
+    skipped: list[str] = []
+    for kind in kinds:
+        q = quarter_for(data_root, branch, fy, kind, quarter)
+        for fmt in formats:
+            digest = inputs.input_hash(data_root, branch, fy, kind, fmt, q)
+            name = file_name(kind, fmt, q)
+            if not force and up_to_date(directory, name, digest, earlier):
+                skipped.append(name)
+            else:
+                wanted.setdefault(kind, {})[fmt] = digest
+    if not wanted:
+        return BuildResult(directory, [], skipped)
+    todo = [k for k in kinds if k in wanted]
+    data = load_for(data_root, branch, fy, todo, quarter)
+    outputs = render(documents(data, todo), lambda doc: list(wanted[doc.kind]), progress,
+                     lambda doc, fmt: wanted[doc.kind][fmt])
     commit(directory, outputs, lambda entries: manifest(branch, fy, data.meta.year_label(), entries), warn)
-    return directory, outputs
+    return BuildResult(directory, outputs, skipped)
