@@ -18,7 +18,7 @@ from typing import Any
 from reportgen import __version__, inputs
 from reportgen.branches import Branch
 from reportgen.document import Document
-from reportgen.errors import DataError, Problem, RenderError
+from reportgen.errors import DataError, Problem, RenderError, UsageError
 from reportgen.load.dataset import (
     PROGRESS_DIR,
     DataSet,
@@ -85,10 +85,14 @@ def quarter_for(data_root: Path, branch: Branch, fy: FiscalYear, kind: str, quar
 
 def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str]:
     """The report kinds whose data files exist for this branch and year."""
+    if branch.is_national:
+        from reportgen.reports.kpi_national import branches_with_results
+
+        return [k for k, r in REPORTS.items() if r.national and branches_with_results(data_root, fy)]
     here = existing_directory(data_root, branch, fy)
     before = data_directory(data_root, branch, fy.previous())
     return [k for k, r in REPORTS.items()
-            if all((here / f).exists() for f in r.requires)  # a folder in its place is reported
+            if not r.national and all((here / f).exists() for f in r.requires)  # a folder in its place is reported
             and all((before / f).exists() for f in r.requires_previous)
             and (not r.quarterly or latest_quarter(here) is not None)]
 
@@ -96,6 +100,17 @@ def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str
 def documents(data: DataSet, kinds: Iterable[str]) -> list[Document]:
     branch_dir = data.directory.parent
     return [REPORTS[k].build(data, load_template(k, branch_dir)) for k in kinds]
+
+
+def national_documents(data_root: Path, fy: FiscalYear, kinds: Iterable[str]) -> list[Document]:
+    """本部's reports, made from every branch's data of the year."""
+    from reportgen.reports.kpi_national import build_national
+
+    wrong = [k for k in kinds if not REPORTS[k].national]
+    if wrong:
+        raise UsageError(f"本部の資料ではありません: {', '.join(wrong)}",
+                         f"--branch national builds {', '.join(k for k, r in REPORTS.items() if r.national)}")
+    return [build_national(data_root, fy, load_template(k)) for k in kinds]
 
 
 def render(
@@ -244,8 +259,11 @@ def build(
     if not wanted:
         return BuildResult(directory, [], skipped)
     todo = [k for k in kinds if k in wanted]
-    data = load_for(data_root, branch, fy, todo, quarter)
-    outputs = render(documents(data, todo), lambda doc: list(wanted[doc.kind]), progress,
-                     lambda doc, fmt: wanted[doc.kind][fmt])
-    commit(directory, outputs, lambda entries: manifest(branch, fy, data.meta.year_label(), entries), warn)
+    if branch.is_national:
+        docs, label = national_documents(data_root, fy, todo), fy.label()
+    else:
+        data = load_for(data_root, branch, fy, todo, quarter)
+        docs, label = documents(data, todo), data.meta.year_label()
+    outputs = render(docs, lambda doc: list(wanted[doc.kind]), progress, lambda doc, fmt: wanted[doc.kind][fmt])
+    commit(directory, outputs, lambda entries: manifest(branch, fy, label, entries), warn)
     return BuildResult(directory, outputs, skipped)

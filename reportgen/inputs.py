@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 
 from reportgen import __version__
-from reportgen.branches import Branch
+from reportgen.branches import BRANCHES, Branch
 from reportgen.load.dataset import META_FILE, data_directory, progress_file
 from reportgen.templating import TEMPLATE_DIR, template_paths
 from reportgen.wareki import FiscalYear
@@ -79,6 +79,8 @@ def data_files(data_root: Path, branch: Branch, fy: FiscalYear, kind: str, quart
     from reportgen.reports import REPORTS
 
     report = REPORTS[kind]
+    if report.national:  # every branch's files of the year; a branch added or removed counts
+        return [data_directory(data_root, b, fy) / f for b in BRANCHES for f in (META_FILE, *report.requires)]
     here = data_directory(data_root, branch, fy)
     files = [here / META_FILE, *(here / f for f in report.requires)]
     if quarter is not None:

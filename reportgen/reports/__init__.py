@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reportgen.document import Document
 from reportgen.load.dataset import BUDGET_FILE, KPI_RESULTS_FILE, PLAN_FILE, DataSet
-from reportgen.reports import kpi_results, kpi_summary, plan_budget, plan_comparison, progress
+from reportgen.reports import kpi_national, kpi_results, kpi_summary, plan_budget, plan_comparison, progress
 from reportgen.templating import Template
 
 
@@ -19,6 +19,7 @@ class ReportKind:
     build: Callable[[DataSet, Template], Document]
     requires_previous: tuple[str, ...] = ()  # files of last year's data set it compares with
     quarterly: bool = False  # built per quarter from progress/Q<N>.yaml
+    national: bool = False  # 本部's: made from every branch's files of the year (``--branch national``)
 
 
 REPORTS: dict[str, ReportKind] = {
@@ -31,6 +32,8 @@ REPORTS: dict[str, ReportKind] = {
                    requires_previous=(PLAN_FILE,)),
         ReportKind(plan_budget.KIND, "事業計画（案）及び保険者機能強化予算（案）", (PLAN_FILE, BUDGET_FILE),
                    plan_budget.build, requires_previous=(PLAN_FILE, BUDGET_FILE)),
+        ReportKind(kpi_national.KIND, "ＫＰＩ実績 支部別一覧（本部: 全支部の kpi_results.yaml から）",
+                   (KPI_RESULTS_FILE,), kpi_national.build, national=True),
     )
 }
 # Id reserved for the report kind that follows: annual-summary.
