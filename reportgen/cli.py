@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from reportgen import __version__, batch, glyphs
+from reportgen import __version__, batch, export, glyphs
 from reportgen.batch import FAILED_EXIT, Job, JobResult, default_jobs, discover
 from reportgen.branches import BRANCHES, NATIONAL, Branch, get_branch
 from reportgen.build import DEFAULT_FORMATS, available_kinds, build, documents, load_for
@@ -193,19 +194,72 @@ def run_batch(targets: list[tuple[Branch, FiscalYear]], kinds: list[str], fmts: 
     return batch.run(work, workers, plain)
 
 
-def print_summary(results: list[JobResult]) -> None:
+def print_summary(results: list[JobResult], console: Console | None = None) -> None:
     table = Table(title="作成結果", show_lines=False)
     for column in ("branch", "year", "made", "skipped", "failed"):
         table.add_column(column, justify="right" if column in ("made", "skipped") else "left")
     for r in results:
         table.add_row(r.branch, r.year, str(len(r.made)), str(len(r.skipped)), escape(r.error or ""))
-    out.print(table)
+    (console or out).print(table)
     failed = [r for r in results if r.failed]
     made = sum(len(r.made) for r in results)
     skipped = sum(len(r.skipped) for r in results)
     err.print(f"{len(results)} 件の支部・年度: 作成 {made} 件、変更なし {skipped} 件、失敗 {len(failed)} 件。")
     for r in failed:  # whole, unwrapped: the file and line a user opens
         err.print(f"[bold red]失敗:[/] {r.branch} {r.year}: " + escape(r.error or ""))
+
+
+@cli.command("export")
+@click.option("--month", "-m", required=True, help="The month exported: YYYY-MM (2026-11).")
+@click.option("--format", "-f", "formats", multiple=True, metavar="FMT",
+              help=f"Formats built, comma-separated (default: {','.join(DEFAULT_FORMATS)}).")
+@data_option
+@output_option
+@jobs_option
+@click.option("--force", is_flag=True, help="Rebuild every document, even those whose inputs are unchanged.")
+@click.option("--log-json", "log_json", metavar="FILE|-", default=None,
+              help="Append one JSON line per event to FILE (- for standard output).")
+def export_command(month: str, formats: tuple[str, ...], data_root: Path, output_root: Path, jobs: int | None,
+                   force: bool, log_json: str | None) -> None:
+    """Build what changed for every branch, then write OUTPUT/exports/<month>/: a ZIP per
+    branch, index.json, kpi-grades.csv and kpi-grades.xlsx. For a monthly schedule:
+    idempotent, one export at a time, a kill leaves the previous export or the new one.
+
+    \b
+    Example:
+      reportgen export --month 2026-11
+      reportgen export --month 2026-11 --jobs 2 --log-json /var/log/reportgen/export.jsonl
+    """
+    month = export.parse_month(month)
+    log = export.EventLog(log_json, month)
+    started = time.monotonic()
+    try:
+        fmts = _choose(formats, WRITERS, DEFAULT_FORMATS, "出力形式", "formats")
+        with export.export_lock(output_root):
+            log("start", data=str(data_root), output=str(output_root), formats=fmts, jobs=jobs or default_jobs())
+            if "pdf" in fmts:
+                check_fonts()
+            targets = discover(data_root)
+
+            def logged(r: JobResult) -> None:
+                log("branch", branch=r.branch, year=r.year, made=len(r.made), skipped=len(r.skipped),
+                    error=r.error)
+            results = run_batch(targets, [], fmts, data_root, output_root, None, force, jobs, logged)
+            print_summary(results, err if log_json == "-" else out)
+            folder = export.write_month(month, data_root, output_root, results, log,
+                                        lambda m: err.print("[yellow]警告:[/] " + escape(m)))
+    except ReportgenError as exc:
+        log("error", message=exc.message, detail=exc.detail, exit_code=exc.exit_code)
+        log.close()
+        raise
+    failed = [r for r in results if r.failed]
+    log("done", status="failed" if failed else "ok", folder=str(folder), failed=len(failed),
+        made=sum(len(r.made) for r in results), skipped=sum(len(r.skipped) for r in results),
+        seconds=round(time.monotonic() - started, 3))
+    log.close()
+    err.print(f"{folder} に書き出しました。")
+    if failed:
+        click.get_current_context().exit(FAILED_EXIT)
 
 
 @cli.command("validate")
