@@ -181,6 +181,8 @@ def run_batch(targets: list[tuple[Branch, FiscalYear]], kinds: list[str], fmts: 
             def advance(r: JobResult) -> None:
                 bar.advance(task)
                 bar.update(task, description=f"{r.branch} {r.year}")
+                for w in r.warnings:
+                    bar.console.print("[yellow]警告:[/] " + escape(f"{r.branch} {r.year}: {w}"))
                 if on_result:
                     on_result(r)
             return batch.run(work, workers, advance)
