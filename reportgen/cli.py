@@ -16,7 +16,8 @@ from reportgen import __version__, batch, export, glyphs
 from reportgen.batch import FAILED_EXIT, Job, JobResult, default_jobs, discover
 from reportgen.branches import BRANCHES, NATIONAL, Branch, get_branch
 from reportgen.build import DEFAULT_FORMATS, available_kinds, build, documents, load_for
-from reportgen.errors import DataError, ReportgenError, UsageError
+from reportgen.consistency import kpi_target_disagreements
+from reportgen.errors import DataError, RenderError, ReportgenError, UsageError
 from reportgen.fonts import check_fonts
 from reportgen.load.dataset import DATA_FILES, data_directory, load_dataset, progress_file, quarters
 from reportgen.reports import REPORTS
@@ -283,7 +284,7 @@ def validate_command(branch: str, year: str, data_root: Path) -> None:
     yearly = [k for k in present if not REPORTS[k].quarterly]
     quarterly = [k for k in present if REPORTS[k].quarterly]
     documents(load_for(data_root, b, fy, yearly), yearly)
-    problems = []
+    problems = kpi_target_disagreements(data)
     for q in quarters(data.directory) if quarterly else ():
         try:
             documents(load_for(data_root, b, fy, quarterly, quarter=q), quarterly)
@@ -324,3 +325,78 @@ def reports_command() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="reportgen")
+
+
+@cli.command("workbook")
+@branch_option
+@year_option
+@click.option("--report", "-r", "reports", multiple=True, metavar="KIND",
+              help="Only the parts these report kinds need (default: every part the data set has).")
+@click.option("--quarter", "-q", type=click.IntRange(1, 4), default=None,
+              help="第N四半期 for the progress sheet (default: the latest with data); a new quarter "
+                   "lists the plan's 取組 with empty cells to fill.")
+@data_option
+@click.option("--output", "-o", "output", type=click.Path(path_type=Path), default=None,
+              help="The workbook to write (default: <branch>-<year>-input.xlsx).")
+def workbook_command(branch: str, year: str, reports: tuple[str, ...], quarter: int | None, data_root: Path,
+                     output: Path | None) -> None:
+    """Write an input workbook (XLSX) of one branch and year, every value prefilled.
+
+    \b
+    Example:
+      reportgen workbook --branch saitama --year R2 --quarter 4
+      reportgen workbook -b shizuoka -y R5 --report kpi-results -o kpi.xlsx
+    """
+    from reportgen.inputbook.write import default_name, write_workbook  # openpyxl on first use
+
+    b, fy = get_branch(branch), parse_fiscal_year(year)
+    kinds = _choose(reports, REPORTS, (), "資料の種類", "report kinds")
+    data = write_workbook(data_root, b, fy, kinds, quarter)
+    target = output or Path(default_name(b, fy))
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise RenderError(f"{target} に書き込めませんでした。", str(exc)) from None
+    click.echo(str(target))
+    err.print(f"{b.name} {fy.label()} の入力用ブックを {target} に作成しました。")
+
+
+@cli.command("import")
+@click.argument("workbook", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@data_option
+def import_command(workbook: Path, data_root: Path) -> None:
+    """Read an input workbook back; write its YAML into DATA/<branch>/<year>/ when all of it is valid.
+
+    \b
+    Example:
+      reportgen import saitama-R2-input.xlsx
+      reportgen import saitama-R2-input.xlsx --data data
+    """
+    from reportgen.inputbook.importer import import_workbook
+
+    done = import_workbook(workbook, data_root)
+    for name in done.files:
+        click.echo(str(done.directory / name))
+    meta = done.dataset.meta
+    err.print(f"{meta.branch.name} {meta.year_label()}: {len(done.files)} 件のファイルを書き込みました。")
+
+
+@cli.command("init")
+@branch_option
+@year_option
+@data_option
+def init_command(branch: str, year: str, data_root: Path) -> None:
+    """Start year Y from year Y-1: plan and budget as drafts (ids kept), KPIs with last year's
+    actuals as previous, no progress yet. An existing year is never overwritten.
+
+    \b
+    Example:
+      reportgen init --branch saitama --year R6
+    """
+    from reportgen.yearinit import start_year
+
+    b, fy = get_branch(branch), parse_fiscal_year(year)
+    started = start_year(data_root, b, fy)
+    for name in started.files:
+        click.echo(str(started.directory / name))
+    err.print(f"{b.name} {fy.label()} を {fy.previous().label()} から作成しました: {started.directory}")

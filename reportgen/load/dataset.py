@@ -185,8 +185,8 @@ def _kpi_results(source: Source, problems: list[Problem]) -> KpiResults | None:
     problems.extend(found)
     if parsed is None:
         return None
-    seen_sections: dict[str, int] = {}
-    seen_kpis: dict[str, int] = {}
+    seen_sections: dict[str, str] = {}
+    seen_kpis: dict[str, str] = {}
     sections = []
     for i, s in enumerate(parsed.sections):
         loc: Loc = ("sections", i)
@@ -217,13 +217,12 @@ def _kpi_results(source: Source, problems: list[Problem]) -> KpiResults | None:
     return KpiResults(parsed.grading, tuple(sections))
 
 
-def _unique(value: str, loc: Loc, seen: dict[str, int], source: Source, out: list[Problem]) -> None:
-    line = source.line_of(loc) or 0
+def _unique(value: str, loc: Loc, seen: dict[str, str], source: Source, out: list[Problem]) -> None:
     if value in seen:
-        out.append(source.problem(loc, f"id「{value}」が重複しています（{seen[value]}行目と同じ）。",
+        out.append(source.problem(loc, f"id「{value}」が重複しています（{seen[value]}と同じ）。",
                                   "an id used once in the file"))
     else:
-        seen[value] = line
+        seen[value] = source.place(loc)
 
 
 def _quantity(text: str, loc: Loc, source: Source, out: list[Problem]) -> Quantity | None:
@@ -293,9 +292,9 @@ def _plan(source: Source, previous: Plan | None, problems: list[Problem]) -> Pla
     problems.extend(found)
     if parsed is None:
         return None
-    field_ids: dict[str, int] = {}
-    measure_ids: dict[str, int] = {}
-    paragraph_ids: dict[str, int] = {}
+    field_ids: dict[str, str] = {}
+    measure_ids: dict[str, str] = {}
+    paragraph_ids: dict[str, str] = {}
     earlier = previous.measures() if previous else None
     fields = []
     for i, f in enumerate(parsed.fields):
@@ -478,7 +477,7 @@ def _progress(source: Source, fy: FiscalYear, quarter: int, plan: Plan | None,
         problems.append(source.problem(("quarter",), f"第{parsed.quarter}四半期と書かれています。",
                                        f"{quarter}, as the file name Q{quarter}.yaml says"))
     items = {p.id for f in (plan.fields if plan else ()) for m in f.measures for p in m.paragraphs if p.id}
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     entries = []
     for i, e in enumerate(parsed.entries):
         loc: Loc = ("entries", i)
@@ -499,3 +498,24 @@ def _progress(source: Source, fy: FiscalYear, quarter: int, plan: Plan | None,
     if len(problems) > before:
         return None
     return Progress(quarter, tuple(entries))
+
+
+def dataset_from_sources(directory: Path, branch: Branch, fy: FiscalYear, sources: dict[str, Source],
+                         previous_plan: Plan | None = None) -> DataSet:
+    """The checks of ``load_dataset`` on sources that are not read from YAML files (an input
+    workbook): ``sources`` maps a data file name (plan.yaml, progress/Q3.yaml) to its values,
+    each located where it was typed. All problems of all sources are reported together."""
+    problems: list[Problem] = []
+    meta = Meta(branch, fy)
+    if META_FILE in sources:
+        meta = _meta(sources[META_FILE], branch, fy, problems) or meta
+    kpi_results = _kpi_results(sources[KPI_RESULTS_FILE], problems) if KPI_RESULTS_FILE in sources else None
+    plan = _plan(sources[PLAN_FILE], previous_plan, problems) if PLAN_FILE in sources else None
+    budget = _budget(sources[BUDGET_FILE], plan, problems) if BUDGET_FILE in sources else None
+    progress = None
+    for q in (1, 2, 3, 4):
+        if progress_file(q) in sources:
+            progress = _progress(sources[progress_file(q)], fy, q, plan, problems)
+    if problems:
+        raise DataError(problems)
+    return DataSet(directory, meta, kpi_results, plan, budget, None, progress)

@@ -99,6 +99,10 @@ class Source:
         self.data = rebuild(self.data, ())
         return True
 
+    def place(self, loc: Loc) -> str:
+        """Where ``loc`` is, in words for a message (12行目); a workbook source names its cell."""
+        return f"{self.line_of(loc) or 0}行目"
+
 
 def display_path(path: Path) -> str:
     """Paths in messages are relative to the working directory where possible."""

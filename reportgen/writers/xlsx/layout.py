@@ -481,22 +481,26 @@ class RowLayout:
         for s in stacks:
             y = 0.0
             placed: list[Item] = []
+            last: list[Item] = []  # the items of the stack's last piece
             for piece in s.pieces:
                 py = y
+                last = []
                 for rh, r in zip(piece.heights, range(len(piece.heights)), strict=True):
                     for it in piece.items:
                         if it.row == r:
                             top = index(py)
                             end_y = py + sum(piece.heights[r:r + it.rows])
                             bottom = max(index(end_y), top + 1)
-                            placed.append(replace(it, row=top, rows=bottom - top))
+                            last.append(replace(it, row=top, rows=bottom - top))
+                            placed.append(last[-1])
                     py += rh
                 y += piece.height
             if s.extendable or not placed:
-                # The last piece reaches down to the end of the block (merged).
-                for it in placed:
-                    if it.row + it.rows == index(y) and index(y) < len(kept) - 1:
-                        it.rows = len(kept) - 1 - it.row
+                # The last piece reaches down to the end of the block (merged). Only the last:
+                # its own end is no row edge (see _bounds), so it may snap onto the edge where
+                # the piece before it ends, and that piece must not grow over it.
+                for it in last:
+                    it.rows = max(it.rows, len(kept) - 1 - it.row)
             elif index(y) < len(kept) - 1:
                 start = index(y)
                 placed.append(Item(start, s.col, s.span, rows=len(kept) - 1 - start, top=False, kind="filler"))
