@@ -5,8 +5,9 @@ A document of kind K in format F for a branch and year is made from:
 * its data files: ``meta.yaml`` and the files K requires (``REPORTS[K].requires``), the
   quarter's ``progress/Q<N>.yaml`` for a quarterly kind, and last year's ``meta.yaml`` and
   ``requires_previous`` files for a kind that compares years (a missing file counts too);
-* its templates: ``templates/K.yaml`` and the branch's override, and for the PDF the HTML
-  layout (``templates/html/*``);
+* its templates: ``templates/K.yaml`` and the branch's override, for the PDF the HTML
+  layout (``templates/html/*``), and any other file of ``templates/`` or the branch's
+  ``templates/`` that is not another kind's template (a style or reference file);
 * for the PDF the font files it embeds (BIZ UD, IPAex, the Noto fallback), as fontconfig
   finds them;
 * the tool: its version and its own source files (so a developer's change is a change),
@@ -91,6 +92,25 @@ def data_files(data_root: Path, branch: Branch, fy: FiscalYear, kind: str, quart
     return files
 
 
+def template_files(kind: str, fmt: str, branch_dir: Path) -> list[tuple[str, Path]]:
+    """The kind's template and the branch's override, and every other file of the template
+    folders that is not another kind's template (the PDF's HTML/CSS, for the PDF only; a
+    style or reference file a writer may read, for every format)."""
+    from reportgen.reports import REPORTS
+
+    others = {f"{k}.yaml" for k in REPORTS if k != kind}
+    found = [(f"{i} {p.name}", p) for i, p in enumerate(template_paths(kind, branch_dir))]
+    for root, where in ((TEMPLATE_DIR, "tool"), (branch_dir / "templates", "branch")):
+        for path in sorted(root.rglob("*")) if root.is_dir() else ():
+            rel = path.relative_to(root)
+            if not path.is_file() or (len(rel.parts) == 1 and rel.name in (*others, f"{kind}.yaml")):
+                continue
+            if rel.parts[0] == "html" and fmt != "pdf":
+                continue
+            found.append((f"{where} {rel}", path))
+    return found
+
+
 def input_hash(data_root: Path, branch: Branch, fy: FiscalYear, kind: str, fmt: str, quarter: int | None) -> str:
     h = hashlib.sha256()
     h.update(f"tool {tool_digest()}\nformat {fmt}\nquarter {quarter}\n".encode())
@@ -98,11 +118,8 @@ def input_hash(data_root: Path, branch: Branch, fy: FiscalYear, kind: str, fmt: 
     for path in data_files(data_root, branch, fy, kind, quarter):
         h.update(f"data {path.relative_to(data_root)}\n{_file_digest(path)}\n".encode())
     branch_dir = data_directory(data_root, branch, fy).parent
-    for i, path in enumerate(template_paths(kind, branch_dir)):
-        h.update(f"template {i} {path.name}\n{_file_digest(path)}\n".encode())
+    for label, path in template_files(kind, fmt, branch_dir):
+        h.update(f"template {label}\n{_file_digest(path)}\n".encode())
     if fmt == "pdf":
-        for path in sorted((TEMPLATE_DIR / "html").rglob("*")):
-            if path.is_file():
-                h.update(f"html {path.relative_to(TEMPLATE_DIR)}\n{_file_digest(path)}\n".encode())
         h.update(f"fonts {font_digest()}\n".encode())
     return h.hexdigest()

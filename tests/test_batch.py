@@ -91,3 +91,17 @@ def test_a_changed_document_file_is_rebuilt_and_its_entry_not_trusted(tmp_path: 
 def test_build_needs_a_branch_and_year_or_all(tmp_path: Path) -> None:
     result = invoke("build", "--data", str(DATA), "--output", str(tmp_path))
     assert result.exit_code == 2 and "--all" in result.output
+
+
+def test_a_branch_template_rebuilds_that_branch_only_the_kind_it_overrides(tmp_path: Path) -> None:
+    data, out = branch_set(tmp_path / "data"), tmp_path / "out"
+    assert build_all(data, out)[0] == 0
+    first = {s: hashes(out / s / "R5") for s in BRANCHES}
+    (data / "mie/templates").mkdir()
+    (data / "mie/templates/kpi-summary.yaml").write_text("title: 三重支部 ＫＰＩ一覧\n", encoding="utf-8")
+    code, said = build_all(data, out)
+    assert code == 0 and "作成 1 件、変更なし 5 件" in said, said
+    now = hashes(out / "mie" / "R5")
+    assert now["kpi-results.model.json"] == first["mie"]["kpi-results.model.json"]
+    assert now["kpi-summary.model.json"] != first["mie"]["kpi-summary.model.json"]
+    assert "三重支部 ＫＰＩ一覧" in (out / "mie/R5/kpi-summary.model.json").read_text(encoding="utf-8")
