@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen import __version__
-from reportgen.branches import Branch
+from reportgen import __version__, inputs
+from reportgen.branches import NATIONAL, Branch
 from reportgen.consistency import kpi_target_disagreements
 from reportgen.document import Document
-from reportgen.errors import DataError, Problem, RenderError
+from reportgen.errors import DataError, Problem, RenderError, UsageError
 from reportgen.load.dataset import (
     PROGRESS_DIR,
     DataSet,
@@ -32,7 +32,7 @@ from reportgen.load.dataset import (
     quarters,
 )
 from reportgen.load.yaml_source import display_path
-from reportgen.outputs import Warn, check_roots, read_manifest, replace
+from reportgen.outputs import Warn, check_roots, read_manifest, replace, sha256_of
 from reportgen.reports import REPORTS
 from reportgen.style import load_style
 from reportgen.templating import load_template
@@ -54,6 +54,7 @@ class Output:
     path: str  # relative to the output folder
     rendered: Rendered
     quarter: int | None = None
+    input_hash: str | None = None  # of everything the document was made from (``inputs``)
 
 
 def file_name(kind: str, fmt: str, quarter: int | None = None) -> str:
@@ -80,12 +81,24 @@ def load_for(data_root: Path, branch: Branch, fy: FiscalYear, kinds: Iterable[st
     return load_dataset(data_root, branch, fy, required, previous, quarter)
 
 
+def quarter_for(data_root: Path, branch: Branch, fy: FiscalYear, kind: str, quarter: int | None) -> int | None:
+    """The quarter a build of ``kind`` makes: ``quarter``, or the latest with data; None yearly."""
+    if not REPORTS[kind].quarterly:
+        return None
+    return quarter if quarter is not None else latest_quarter(data_directory(data_root, branch, fy))
+
+
 def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str]:
     """The report kinds whose data files exist for this branch and year."""
+    if branch.is_national:
+        from reportgen.reports.kpi_national import branches_with_results
+
+        return [k for k, r in REPORTS.items() if r.national and branches_with_results(data_root, fy)]
     here = existing_directory(data_root, branch, fy)
     before = data_directory(data_root, branch, fy.previous())
     return [k for k, r in REPORTS.items()
-            if all((here / f).exists() for f in files_for(r.requires))  # a folder in its place is reported
+            if not r.national  # 本部's kinds read every branch (national_documents)
+            and all((here / f).exists() for f in files_for(r.requires))  # a folder in its place is reported
             and all((before / f).exists() for f in files_for(r.requires_previous))
             and (not r.quarterly or latest_quarter(here) is not None)]
 
@@ -93,8 +106,12 @@ def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str
 def documents(data: DataSet, kinds: Iterable[str]) -> list[Document]:
     """The documents of ``kinds``, each in the branch's Style (style.yaml and its override)."""
     branch_dir = data.directory.parent
+    return styled([REPORTS[k].build(data, load_template(k, branch_dir)) for k in kinds], branch_dir)
+
+
+def styled(docs: list[Document], branch_dir: Path) -> list[Document]:
+    """``docs`` in the branch's Style; a template's own body size (page: font_size_pt) over it."""
     style = load_style(branch_dir)
-    docs = [REPORTS[k].build(data, load_template(k, branch_dir)) for k in kinds]
     return [dataclasses.replace(d, style=style if d.page.body_pt is None
                                 else dataclasses.replace(style, body_pt=d.page.body_pt)) for d in docs]
 
@@ -129,14 +146,28 @@ def writer_options(branch_dir: Path) -> WriterOptions:
                          stylesheet=stylesheet if stylesheet.is_file() else None)
 
 
+def national_documents(data_root: Path, fy: FiscalYear, kinds: Iterable[str]) -> list[Document]:
+    """本部's reports, made from every branch's data of the year."""
+    from reportgen.reports.kpi_national import build_national
+
+    wrong = [k for k in kinds if not REPORTS[k].national]
+    if wrong:
+        raise UsageError(f"本部の資料ではありません: {', '.join(wrong)}",
+                         f"--branch national builds {', '.join(k for k, r in REPORTS.items() if r.national)}")
+    branch_dir = data_root / NATIONAL.slug
+    return styled([build_national(data_root, fy, load_template(k, branch_dir)) for k in kinds], branch_dir)
+
+
 def render(
-    docs: list[Document], formats: Iterable[str], progress: Progress | None = None,
+    docs: list[Document], formats: Iterable[str] | Callable[[Document], Iterable[str]],
+    progress: Progress | None = None, hashes: Callable[[Document, str], str | None] | None = None,
     options: WriterOptions | None = None,
 ) -> list[Output]:
+    """Every document in ``formats`` (or the formats ``formats(doc)`` names for it)."""
     options = options or WriterOptions()
     outputs = []
     for doc in docs:
-        for fmt in formats:
+        for fmt in (formats(doc) if callable(formats) else formats):
             if progress:
                 progress(f"{doc.kind}.{fmt}")
             try:
@@ -146,7 +177,8 @@ def render(
                     f"{doc.title} の {fmt.upper()} を作成できませんでした。",
                     f"{type(exc).__name__}: {exc}",
                 ) from exc
-            outputs.append(Output(doc.kind, fmt, file_name(doc.kind, fmt, doc.quarter), rendered, doc.quarter))
+            outputs.append(Output(doc.kind, fmt, file_name(doc.kind, fmt, doc.quarter), rendered, doc.quarter,
+                                  hashes(doc, fmt) if hashes else None))
     return outputs
 
 
@@ -194,7 +226,8 @@ def document_of(name: str) -> tuple[str, str, int | None] | None:
 def disk_entries(folder: Path, ours: dict[str, Output], earlier: dict[str, Any]) -> list[dict[str, object]]:
     """The manifest's documents, from the files in ``folder``: each hashed where it lies, so
     a hand-edited document gets its own sha256 and no entry names a file elsewhere. The page
-    count of a document this build did not make is kept only while its bytes are unchanged."""
+    count and input hash of a document this build did not make are kept only while its bytes
+    are unchanged: an entry whose file changed is never trusted."""
     found = []
     for path in sorted(folder.iterdir()):
         described = document_of(path.name) if path.is_file() and not path.is_symlink() else None
@@ -207,13 +240,38 @@ def disk_entries(folder: Path, ours: dict[str, Output], earlier: dict[str, Any])
         if quarter is not None:
             entry["quarter"] = quarter
         pages = ours[path.name].rendered.pages if path.name in ours else None
+        made_from = ours[path.name].input_hash if path.name in ours else None
         old = earlier.get(path.name)
         if path.name not in ours and isinstance(old, dict) and old.get("sha256") == entry["sha256"]:
             pages = old.get("pages") if isinstance(old.get("pages"), int) else None
+            made_from = old.get("input_hash") if isinstance(old.get("input_hash"), str) else None
         if pages is not None:
             entry["pages"] = pages
+        if made_from is not None:
+            entry["input_hash"] = made_from
         found.append(entry)
     return found
+
+
+def up_to_date(directory: Path, name: str, input_hash: str, earlier: dict[str, Any]) -> bool:
+    """The document ``name`` in ``directory`` was made from these inputs and is intact."""
+    old = earlier.get(name)
+    path = directory / name
+    if not isinstance(old, dict) or old.get("input_hash") != input_hash or not isinstance(old.get("sha256"), str):
+        return False
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        return sha256_of(path) == old["sha256"]
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    directory: Path
+    outputs: list[Output]  # made by this build
+    skipped: list[str]  # file names left as they were: inputs unchanged, file intact
 
 
 def build(
@@ -226,10 +284,33 @@ def build(
     progress: Progress | None = None,
     quarter: int | None = None,
     warn: Warn | None = None,
-) -> tuple[Path, list[Output]]:
+    force: bool = True,
+) -> BuildResult:
+    """Make the documents of ``kinds`` x ``formats``; unless ``force``, skip each whose input
+    hash is the one its manifest entry records and whose file still has its sha256."""
     directory = output_directory(output_root, branch, fy)
     check_roots(data_root, output_root, directory)
-    data = load_for(data_root, branch, fy, kinds, quarter)
-    outputs = render(documents(data, kinds), formats, progress, writer_options(data.directory.parent))
-    commit(directory, outputs, lambda entries: manifest(branch, fy, data.meta.year_label(), entries), warn)
-    return directory, outputs
+    earlier = read_manifest(directory / MANIFEST)
+    wanted: dict[str, dict[str, str]] = {}  # kind → format → input hash
+    skipped: list[str] = []
+    for kind in kinds:
+        q = quarter_for(data_root, branch, fy, kind, quarter)
+        for fmt in formats:
+            digest = inputs.input_hash(data_root, branch, fy, kind, fmt, q)
+            name = file_name(kind, fmt, q)
+            if not force and up_to_date(directory, name, digest, earlier):
+                skipped.append(name)
+            else:
+                wanted.setdefault(kind, {})[fmt] = digest
+    if not wanted:
+        return BuildResult(directory, [], skipped)
+    todo = [k for k in kinds if k in wanted]
+    if branch.is_national:
+        docs, label = national_documents(data_root, fy, todo), fy.label()
+    else:
+        data = load_for(data_root, branch, fy, todo, quarter)
+        docs, label = documents(data, todo), data.meta.year_label()
+    outputs = render(docs, lambda doc: list(wanted[doc.kind]), progress, lambda doc, fmt: wanted[doc.kind][fmt],
+                     writer_options(data_directory(data_root, branch, fy).parent))
+    commit(directory, outputs, lambda entries: manifest(branch, fy, label, entries), warn)
+    return BuildResult(directory, outputs, skipped)

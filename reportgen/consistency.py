@@ -14,8 +14,8 @@ from difflib import SequenceMatcher
 
 from reportgen.errors import Problem
 from reportgen.load.dataset import KPI_RESULTS_FILE, PLAN_FILE
-from reportgen.model.dataset import DataSet
 from reportgen.load.yaml_source import format_loc, load_yaml
+from reportgen.model.dataset import DataSet
 from reportgen.model.quantity import Quantity, QuantityError, parse_quantity
 
 _FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*[%％]?")

@@ -272,8 +272,9 @@ def test_a_template_that_never_ends_is_stopped(data_copy: Path, good_output: Pat
 # --- 2. Outputs: links, overlapping folders, faults, leftovers, manifest, locks, races -------
 
 def build_json(data: Path, output: Path, *extra: str, env: dict[str, str] | None = None) -> Result:
-    return run_cli("build", *ARGS, "-f", "model-json", "--data", str(data), "--output", str(output), *extra,
-                   env=env)
+    # --force: these tests are about what a build that writes does to the folder
+    return run_cli("build", *ARGS, "-f", "model-json", "--force", "--data", str(data), "--output", str(output),
+                   *extra, env=env)
 
 
 def manifest_matches_files(folder: Path) -> bool:
@@ -419,7 +420,7 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 
 def build_command(data: Path, output: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "reportgen", "build", *ARGS, "-f", "model-json",
+    return [sys.executable, "-m", "reportgen", "build", *ARGS, "-f", "model-json", "--force",
             "--data", str(data), "--output", str(output), *extra]
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reportgen.document import Document
 from reportgen.model.dataset import DataSet, Part
-from reportgen.reports import kpi_results, kpi_summary, plan_budget, plan_comparison, progress
+from reportgen.reports import kpi_national, kpi_results, kpi_summary, plan_budget, plan_comparison, progress
 from reportgen.templating import Template
 
 
@@ -19,6 +19,7 @@ class ReportKind:
     build: Callable[[DataSet, Template], Document]
     requires_previous: tuple[Part, ...] = ()  # parts of last year's data set it compares with
     quarterly: bool = False  # built per quarter from progress/Q<N>.yaml
+    national: bool = False  # 本部's: made from every branch's files of the year (``--branch national``)
 
 
 REPORTS: dict[str, ReportKind] = {
@@ -31,6 +32,8 @@ REPORTS: dict[str, ReportKind] = {
                    requires_previous=("plan",)),
         ReportKind(plan_budget.KIND, "事業計画（案）及び保険者機能強化予算（案）", ("plan", "budget"),
                    plan_budget.build, requires_previous=("plan", "budget")),
+        ReportKind(kpi_national.KIND, "ＫＰＩ実績 支部別一覧（本部: 全支部の kpi_results.yaml から）",
+                   ("kpi_results",), kpi_national.build, national=True),
     )
 }
 # Id reserved for the report kind that follows: annual-summary.
