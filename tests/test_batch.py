@@ -34,7 +34,7 @@ def hashes(folder: Path) -> dict[str, str]:
     return {d["path"]: d["input_hash"] for d in documents}
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=pytest.mark.slow)])
 def test_a_branch_with_bad_data_fails_alone(tmp_path: Path, jobs: str) -> None:
     data, out = branch_set(tmp_path / "data"), tmp_path / "out"
     code, said = build_all(data, out, "--jobs", jobs)
@@ -54,6 +54,7 @@ def test_a_branch_with_bad_data_fails_alone(tmp_path: Path, jobs: str) -> None:
         assert "一層の向上" in (out / slug / "R5" / "kpi-results.model.json").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # builds twice over several branches
 def test_a_second_build_skips_everything_and_one_change_rebuilds_one_branch(tmp_path: Path) -> None:
     data, out = branch_set(tmp_path / "data"), tmp_path / "out"
     assert build_all(data, out)[0] == 0
@@ -93,6 +94,7 @@ def test_build_needs_a_branch_and_year_or_all(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--all" in result.output
 
 
+@pytest.mark.slow
 def test_a_branch_template_rebuilds_that_branch_only_the_kind_it_overrides(tmp_path: Path) -> None:
     data, out = branch_set(tmp_path / "data"), tmp_path / "out"
     assert build_all(data, out)[0] == 0

@@ -47,6 +47,7 @@ def folder_is_whole(folder: Path) -> bool:
     return True
 
 
+@pytest.mark.slow  # exports twice
 def test_an_export_holds_every_branch_and_is_the_same_bytes_again(tmp_path: Path) -> None:
     data, out = branch_set(tmp_path / "data"), tmp_path / "out"
     log = tmp_path / "log.jsonl"

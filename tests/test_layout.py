@@ -20,6 +20,9 @@ from reportgen.writers.shared import WriterOptions
 from tests.conftest import DATA
 from tests.extract import norm, pdf_lines
 
+# Every test here lays out whole sample PDFs.
+pytestmark = pytest.mark.slow
+
 # Every sample document: (branch, year, kind, quarter).
 SAMPLES = (
     ("shizuoka", 2023, "kpi-results", None),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -223,9 +224,14 @@ def _choices(raw: dict[str, Any]) -> dict[str, tuple[str, ...]]:
 
 
 def _style(cell: Cell, *, bold: bool = False, wrap: bool = False, locked: bool = True) -> None:
-    cell.font = Font(name=FONT, bold=bold)
-    cell.alignment = Alignment(wrap_text=wrap, vertical="top")
-    cell.protection = Protection(locked=locked)
+    font, alignment, protection = _styles(bold, wrap, locked)
+    cell.font, cell.alignment, cell.protection = font, alignment, protection
+
+
+@cache
+def _styles(bold: bool, wrap: bool, locked: bool) -> tuple[Font, Alignment, Protection]:
+    """Made once: openpyxl's style objects are slow to build, and a book has thousands of cells."""
+    return Font(name=FONT, bold=bold), Alignment(wrap_text=wrap, vertical="top"), Protection(locked=locked)
 
 
 def _value(cell: Cell, value: Any, figure: bool) -> None:
