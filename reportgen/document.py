@@ -1,6 +1,6 @@
 """The neutral document: what every writer renders, and all a writer knows.
 
-A closed set of blocks (Heading, Paragraph, Table, PageBreak) made of runs of text. A
+A closed set of blocks (Heading, Paragraph, Table, PageBreak, Chart) made of runs of text. A
 report builder produces a ``Document`` from data; a writer turns it into bytes. Neither
 side knows the other (the shape of pandoc's AST). ``to_json`` dumps the model for
 snapshots (``reportgen build --to model-json``).
@@ -130,7 +130,53 @@ class PageBreak:
     pass
 
 
-Block = Heading | Paragraph | Table | PageBreak
+ChartKind = Literal["line", "bar", "clustered-bar"]
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[Decimal | None, ...]  # one per category; None: no figure (a gap)
+    secondary_axis: bool = False  # plotted against a second value axis on the right
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's data: what each writer draws natively (an Excel chart, a Word chart, SVG).
+
+    ``line``: a line per series; ``bar``: one series as vertical bars; ``clustered-bar``: several
+    series as bars side by side in each category. Styling belongs to the writers.
+    """
+
+    kind: ChartKind
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    number_format: NumberFormat  # the values' places and unit (％, 人): axis labels and cells
+    x_title: str = ""
+    y_title: str = ""
+    y_min: Decimal | None = None
+    y_max: Decimal | None = None
+    label: str | None = None  # names the chart for tests: generic-drug-share
+
+    def __post_init__(self) -> None:
+        for s in self.series:
+            if len(s.values) != len(self.categories):
+                raise ValueError(f"chart {self.title!r}: series {s.name!r} has {len(s.values)} values "
+                                 f"for {len(self.categories)} categories")
+        if self.kind == "bar" and len(self.series) != 1:
+            raise ValueError(f"chart {self.title!r}: a bar chart has one series (clustered-bar for more)")
+
+    @property
+    def unit(self) -> str:
+        return self.number_format.unit
+
+    def texts(self) -> list[str]:
+        """Title, axis titles, categories and series names: the text every rendering shows."""
+        return [self.title, self.x_title, self.y_title, *self.categories, *(s.name for s in self.series)]
+
+
+Block = Heading | Paragraph | Table | PageBreak | Chart
 
 
 @dataclass(frozen=True)
@@ -207,4 +253,6 @@ def plain_text(document: Document) -> list[str]:
             out.append(block.text)
         elif isinstance(block, Table):
             out.extend(t for row in (*block.header, *block.body) for c in row.cells for t in c.texts())
+        elif isinstance(block, Chart):
+            out.extend(block.texts())
     return [t for t in out if t]

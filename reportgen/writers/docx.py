@@ -33,7 +33,8 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
 from reportgen import glyphs, textmetrics
-from reportgen.document import Cell, Document, Heading, PageBreak, Paragraph, Run, Table
+from reportgen.document import Cell, Chart, Document, Heading, PageBreak, Paragraph, Run, Table
+from reportgen.writers import docx_chart
 from reportgen.writers import docx_oxml as ox
 from reportgen.writers.figure_widths import figure_needs, share_width
 from reportgen.writers.shared import Rendered, WriterOptions, office_font, reproducible_zip
@@ -429,6 +430,7 @@ def write(document: Document, options: WriterOptions) -> Rendered:
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
     pending_break = False
+    charts = 0
     for block in document.blocks:
         if isinstance(block, PageBreak):
             pending_break = True
@@ -445,6 +447,13 @@ def write(document: Document, options: WriterOptions) -> Rendered:
         elif isinstance(block, Paragraph):
             p = doc.add_paragraph()
             _paragraph(p, block, document.fonts.size_pt)
+        elif isinstance(block, Chart):
+            charts += 1
+            p = doc.add_paragraph()
+            p.paragraph_format.keep_together = True
+            p.add_run()._r.append(docx_chart.add_chart(
+                doc.part, block, charts, office_font(document.fonts.gothic), document.page.content_width_mm,
+                options.timestamp))
         else:
             if pending_break:
                 doc.add_paragraph().paragraph_format.page_break_before = True

@@ -24,6 +24,7 @@ import jinja2
 from reportgen import glyphs
 from reportgen.document import Document
 from reportgen.templating import TEMPLATE_DIR
+from reportgen.writers.chart_svg import to_svg
 from reportgen.writers.shared import Rendered, WriterOptions
 
 HTML_DIR = TEMPLATE_DIR / "html"
@@ -75,6 +76,9 @@ def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[
         font_css=", ".join(css_string(f) if f != "sans-serif" else f for f in families),
         footer_css=footer_css(document.footer),
         top_margin_mm=top_margin_mm(document),
+        # Inline SVG (no data: URL, no file): the URL fetcher refuses both.
+        chart_svg=lambda chart: to_svg(chart, document.page.content_width_mm,
+                                       ", ".join((*document.fonts.gothic, glyphs.FALLBACK, "sans-serif"))),
     )
 
 

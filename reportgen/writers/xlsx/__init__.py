@@ -32,7 +32,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen import glyphs
-from reportgen.document import Block, Document, Heading, PageBreak, Paragraph, Table
+from reportgen.document import Block, Chart, Document, Heading, PageBreak, Paragraph, Table
+from reportgen.writers.chart_style import CHART_STYLE, data_table
 from reportgen.writers.shared import (
     Rendered,
     WriterOptions,
@@ -42,6 +43,7 @@ from reportgen.writers.shared import (
 )
 from reportgen.writers.xlsx import layout
 from reportgen.writers.xlsx._workbook import set_default_font
+from reportgen.writers.xlsx.charts import add_chart
 from reportgen.writers.xlsx.layout import Item, SheetLayout
 
 _THIN = Side(style="thin", color="333333")
@@ -111,6 +113,8 @@ def _render(ws: Worksheet, sheet: SheetLayout, font_name: str) -> None:
         _put(ws, item, font_name)
     for row in sheet.row_breaks:
         ws.row_breaks.append(Break(id=row))
+    for place in sheet.charts:
+        add_chart(ws, place, font_name)
 
 
 def _put(ws: Worksheet, item: Item, font_name: str) -> None:
@@ -177,7 +181,8 @@ def _setup(document: Document) -> _Setup:
 
 
 def _tables(blocks: list[Block]) -> list[Table]:
-    return [b for b in blocks if isinstance(b, Table)]
+    """The tables whose columns the sheet has: a chart's figures table included."""
+    return [data_table(b) if isinstance(b, Chart) else b for b in blocks if isinstance(b, Table | Chart)]
 
 
 def _lay_out(blocks: list[Block], setup: _Setup) -> SheetLayout:
@@ -196,6 +201,8 @@ def _lay_out(blocks: list[Block], setup: _Setup) -> SheetLayout:
             builder.paragraph(block)
         elif isinstance(block, Table):
             builder.table(block)
+        elif isinstance(block, Chart):
+            builder.chart(block, data_table(block), float(CHART_STYLE["height_mm"]) * 72 / 25.4)
     return builder.sheet
 
 
