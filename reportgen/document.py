@@ -1,6 +1,6 @@
 """The neutral document: what every writer renders, and all a writer knows.
 
-A closed set of blocks (Heading, Paragraph, Table, PageBreak) made of runs of text. A
+A closed set of blocks (Heading, Paragraph, Table, PageBreak, Chart) made of runs of text. A
 report builder produces a ``Document`` from data; a writer turns it into bytes. Neither
 side knows the other (the shape of pandoc's AST). ``to_json`` dumps the model for
 snapshots (``reportgen build --to model-json``).
@@ -137,7 +137,53 @@ class PageBreak:
     ends: Literal["cover", "front"] | None = None
 
 
-Block = Heading | Paragraph | Table | PageBreak
+ChartKind = Literal["line", "bar", "clustered-bar"]
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[Decimal | None, ...]  # one per category; None: no figure (a gap)
+    secondary_axis: bool = False  # plotted against a second value axis on the right
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's data: what each writer draws natively (an Excel chart, a Word chart, SVG).
+
+    ``line``: a line per series; ``bar``: one series as vertical bars; ``clustered-bar``: several
+    series as bars side by side in each category. How it looks is the Style (chart_*).
+    """
+
+    kind: ChartKind
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    number_format: NumberFormat  # the values' places and unit (％, 人): axis labels and cells
+    x_title: str = ""
+    y_title: str = ""
+    y_min: Decimal | None = None
+    y_max: Decimal | None = None
+    label: str | None = None  # names the chart for tests: generic-drug-share
+
+    def __post_init__(self) -> None:
+        for s in self.series:
+            if len(s.values) != len(self.categories):
+                raise ValueError(f"chart {self.title!r}: series {s.name!r} has {len(s.values)} values "
+                                 f"for {len(self.categories)} categories")
+        if self.kind == "bar" and len(self.series) != 1:
+            raise ValueError(f"chart {self.title!r}: a bar chart has one series (clustered-bar for more)")
+
+    @property
+    def unit(self) -> str:
+        return self.number_format.unit
+
+    def texts(self) -> list[str]:
+        """Title, axis titles, categories and series names: the text every rendering shows."""
+        return [self.title, self.x_title, self.y_title, *self.categories, *(s.name for s in self.series)]
+
+
+Block = Heading | Paragraph | Table | PageBreak | Chart
 
 
 @dataclass(frozen=True)
@@ -183,6 +229,19 @@ class Style:
     text_colour: str = "000000"
     header_distance_mm: float = 7.0  # page edge to the header and footer (DOCX)
     cell_padding_pt: tuple[float, float] = (2.0, 4.25)  # DOCX cell padding: top/bottom, left/right
+    # Charts (every format): height (width is the printable width), text sizes, one colour per
+    # series in turn, grid and axis colours, line width, marker size.
+    chart_height_mm: float = 75.0
+    chart_title_pt: float = 11.0
+    chart_label_pt: float = 8.0  # axis titles, tick labels, legend
+    chart_colours: tuple[str, ...] = ("1F4E79", "C55A11", "548235", "7F6000", "7030A0")
+    chart_grid_colour: str = "BFBFBF"
+    chart_axis_colour: str = "404040"
+    chart_line_pt: float = 2.0
+    chart_marker_pt: float = 6.0
+
+    def chart_colour(self, index: int) -> str:
+        return self.chart_colours[index % len(self.chart_colours)]
 
     def ratio(self, size: str) -> float:
         return {"normal": 1.0, "small": self.small_ratio, "large": self.large_ratio}[size]
@@ -242,4 +301,6 @@ def plain_text(document: Document) -> list[str]:
             out.append(block.text)
         elif isinstance(block, Table):
             out.extend(t for row in (*block.header, *block.body) for c in row.cells for t in c.texts())
+        elif isinstance(block, Chart):
+            out.extend(block.texts())
     return [t for t in out if t]

@@ -17,11 +17,14 @@ KIND = "style"
 _COLOUR = re.compile(r"[0-9A-Fa-f]{6}")
 _FONT = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
 FONT_FIELDS = ("gothic", "mincho")
-COLOUR_FIELDS = ("header_shade", "figure_header_shade", "rule_colour", "text_colour")
+COLOUR_FIELDS = ("header_shade", "figure_header_shade", "rule_colour", "text_colour", "chart_grid_colour",
+                 "chart_axis_colour")
 # field: (low, high) in points (ratios unitless, distances in mm)
 NUMBER_FIELDS = {
     "body_pt": (4, 72), "small_ratio": (0.3, 1), "large_ratio": (1, 4), "page_header_pt": (4, 72),
     "figure_pt": (4, 72), "pdf_figure_pt": (4, 72), "header_distance_mm": (0, 50),
+    "chart_height_mm": (20, 250), "chart_title_pt": (4, 72), "chart_label_pt": (4, 72), "chart_line_pt": (0.25, 10),
+    "chart_marker_pt": (0, 30),
 }
 LIST_FIELDS = {"heading_pt": (3, (4, 96)), "cover_pt": (3, (4, 96)), "cell_padding_pt": (2, (0, 30))}
 
@@ -41,11 +44,11 @@ def style_of(template: Template) -> Style:
         values[name] = tuple(_font(template, name, i) for i in range(len(families)))
     values["fallback"] = _font(template, "fallback")
     for name in COLOUR_FIELDS:
-        value = template.raw(name)
-        if not isinstance(value, str) or not _COLOUR.fullmatch(value):
-            raise template.error((name,), f"「{value}」は色ではありません。"
-                                 "\"E8EDF3\" のように 16 進 6 桁を引用符で囲んで書いてください。")
-        values[name] = value.upper()
+        values[name] = _colour(template, name)
+    colours = template.raw("chart_colours")
+    if not isinstance(colours, list) or not colours:
+        raise template.error(("chart_colours",), "色のリストで書いてください。")
+    values["chart_colours"] = tuple(_colour(template, "chart_colours", i) for i in range(len(colours)))
     for name, (low, high) in NUMBER_FIELDS.items():
         values[name] = template.number(name, low=low, high=high)
     for name, (count, (low, high)) in LIST_FIELDS.items():
@@ -54,6 +57,14 @@ def style_of(template: Template) -> Style:
             raise template.error((name,), f"{count} 個の数のリストで書いてください。")
         values[name] = tuple(template.number(name, i, low=low, high=high) for i in range(count))
     return Style(**values)  # type: ignore[arg-type]
+
+
+def _colour(template: Template, *loc: str | int) -> str:
+    value = template.raw(*loc)
+    if not isinstance(value, str) or not _COLOUR.fullmatch(value):
+        raise template.error(loc, f"「{value}」は色ではありません。"
+                             "\"E8EDF3\" のように 16 進 6 桁を引用符で囲んで書いてください。")
+    return value.upper()
 
 
 def _font(template: Template, *loc: str | int) -> str:

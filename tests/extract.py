@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import subprocess
 import unicodedata
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -84,7 +86,19 @@ def docx_text(path: Path) -> str:
         parts.extend(_table_texts(table))
     for section in document.sections:
         parts.extend(p.text for p in section.header.paragraphs)
-    return "\n".join(parts)
+    return "\n".join([*parts, *chart_texts(path, "word/charts/")])
+
+
+def chart_texts(path: Path, folder: str) -> list[str]:
+    """The texts a chart shows: its title and axis titles (a:t), its categories and series names
+    (c:v of the caches, in a Word chart; an Excel chart's are the sheet's cells)."""
+    out: list[str] = []
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(n for n in z.namelist() if n.startswith(folder) and n.endswith(".xml")):
+            xml = z.read(name).decode()
+            out.extend(html.unescape(t) for t in re.findall(r"<(?:a:)?t>([^<]*)</(?:a:)?t>", xml))
+            out.extend(html.unescape(t) for t in re.findall(r"<c:v>([^<]*)</c:v>", xml))
+    return out
 
 
 def xlsx_rows(path: Path, shown: bool = False, collapse: bool = False) -> list[list[Any]]:
@@ -114,8 +128,9 @@ def xlsx_rows(path: Path, shown: bool = False, collapse: bool = False) -> list[l
 def xlsx_text(path: Path) -> str:
     """Every cell of every sheet as Excel shows it (figures through their number format)."""
     wb = openpyxl.load_workbook(path)
-    return "\n".join(xlsx_shown(c.value, c.number_format) for ws in wb.worksheets for row in ws.iter_rows()
-                     for c in row if c.value is not None)
+    cells = [xlsx_shown(c.value, c.number_format) for ws in wb.worksheets for row in ws.iter_rows()
+             for c in row if c.value is not None]
+    return "\n".join([*cells, *chart_texts(path, "xl/charts/")])
 
 
 def _cells(ws: Any) -> dict[tuple[int, int], tuple[int, int, int, int]]:

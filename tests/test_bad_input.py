@@ -68,6 +68,14 @@ CASES = [
     Case("previous-year-target-with-equal", replace_once("        target: 100％\n", "        target: 前年度\n"),
          ("kpi_results.yaml:{line}", "sections[0].kpis[0].direction", "「前年度」の目標には以上か以下が必要です"),
          marker="        direction: とする"),
+    Case("chart-value-not-a-number", replace_once("[null, null, 81.4％, 81.4％, 82.4％, 84.2％]",
+                                                  "[null, null, 81.4％, 八十一, 82.4％, 84.2％]"),
+         ("kpi_results.yaml:{line}", "sections[16].charts[0].series[0].values[3]", "「八十一」は数値ではありません"),
+         marker="八十一"),
+    Case("chart-values-per-category", replace_once("[null, null, 81.4％, 81.4％, 82.4％, 84.2％]",
+                                                   "[81.4％, 82.4％, 84.2％]"),
+         ("kpi_results.yaml:{line}", "sections[16].charts[0].series[0].values", "値の数が 3 です",
+          "6 values, one per category"), marker="values: [81.4％"),
 ]
 
 

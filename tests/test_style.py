@@ -8,6 +8,7 @@ import json
 import re
 import typing
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -15,7 +16,20 @@ import openpyxl
 import pytest
 from docx.oxml.ns import qn
 
-from reportgen.document import Block, Document, Heading, PageBreak, Style, Table, cell, para, to_json
+from reportgen.document import (
+    Block,
+    Chart,
+    Document,
+    Heading,
+    NumberFormat,
+    PageBreak,
+    Series,
+    Style,
+    Table,
+    cell,
+    para,
+    to_json,
+)
 from reportgen.document import Column as Col
 from reportgen.document import Row as R
 from reportgen.errors import RenderError
@@ -107,6 +121,8 @@ BLOCKS: dict[type, Block] = {
     type(para("x")): para("本文"),
     Table: Table((Col(1), Col(2)), (R((cell("項目"), cell("値"))),), (R((cell("a"), cell("1"))),)),
     PageBreak: PageBreak(),
+    Chart: Chart("line", "推移", ("4月", "5月"), (Series("割合", (Decimal("80.1"), Decimal("81.2"))),),
+                 NumberFormat(1, "％")),
 }
 
 

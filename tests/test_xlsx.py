@@ -4,10 +4,12 @@ as cells of numbers, and no text lost."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import subprocess
 import unicodedata
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -210,13 +212,17 @@ def test_columns_fill_the_printable_width_in_whole_pixel_units(books: dict[str, 
 
 def _texts_in_reading_orders(data: bytes) -> str:
     """Every cell shown, row by row and column by column: a text cut into pieces is whole in
-    the second order (its pieces are one under the other)."""
+    the second order (its pieces are one under the other); then the charts' own texts (title,
+    axis titles), which live in the chart parts."""
     out = []
     for ws in _load(data).worksheets:
         cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
         out.append("".join(xlsx_shown(c.value, c.number_format) for c in cells))
         out.append("".join(xlsx_shown(c.value, c.number_format)
                            for c in sorted(cells, key=lambda c: (c.column, c.row))))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in sorted(n for n in z.namelist() if n.startswith("xl/charts/")):
+            out.extend(html.unescape(t) for t in re.findall(r"<a:t>([^<]*)</a:t>", z.read(name).decode()))
     return norm("\n".join(out))
 
 

@@ -20,6 +20,7 @@ GUIDE_SHEET = "説明"
 HEADER_ROW = 2  # row 1 is the sheet's title line
 SPARE_ROWS = 30  # unlocked empty rows under the data, for new entries
 VALUES = 6  # value columns of a figure table
+CHART_VALUES = 12  # categories (values) of a chart: a year's months
 PROGRESS = "progress"  # the part name of progress/Q<N>.yaml
 
 MARK_CHOICES = (*MARKS, NO_MARK)
@@ -27,6 +28,8 @@ YES, NO = "はい", "いいえ"
 PERIODS = {"累計": "cumulative", "四半期": "quarter"}
 TABLE_KINDS = {"通常": "", "前年比較": "comparison", "四半期": "quarterly"}
 HEADING, ROW = "見出し", "行"
+CATEGORIES, SERIES = "項目", "系列"
+CHART_TYPES = ("line", "bar", "clustered-bar")
 POLICY_KINDS = ("基本方針", "重点施策", "参考")
 KPI_TEXT_KINDS = {"事業計画": "plan", "主な取組み・実施結果等": "results"}
 
@@ -117,6 +120,19 @@ KPI_TABLES = Sheet("KPI_表", KPI_RESULTS_FILE, "結果の後に載せる小さ�
     Column("title", "表題", 20, wrap=True),
     *(Column(f"v{i}", f"列{i}", 24, wrap=True) for i in range(1, VALUES + 1)),
 ))
+KPI_CHARTS = Sheet("KPI_グラフ", KPI_RESULTS_FILE,
+                   "KPI表の後のグラフ。グラフごとに「見出し」「項目」の行、系列ごとに「系列」の行（値は単位つき）。", (
+    Column("section", "施策ID", 20),
+    Column("chart", "グラフID", 22),
+    Column("kind", "区分", 8, choices=(HEADING, CATEGORIES, SERIES)),
+    Column("title", "表題・系列名", 24, wrap=True),
+    Column("type", "種類", 12, choices=CHART_TYPES),
+    Column("x_title", "横軸の題", 12),
+    Column("y_title", "縦軸の題", 12),
+    Column("y_min", "縦軸の最小", 10),
+    Column("y_max", "縦軸の最大", 10),
+    *(Column(f"v{i}", f"値{i}", 12) for i in range(1, CHART_VALUES + 1)),
+))
 BUDGET = Sheet("予算", BUDGET_FILE, "保険者機能強化予算の取組を一行に一つずつ（金額は基本情報の「予算の単位」で）。", (
     Column("field", "分野ID", 16),
     Column("title", "取組", 60, wrap=True),
@@ -150,7 +166,7 @@ PROGRESS_FIGURES = Sheet("図表", PROGRESS, "実施状況の後に載せる数�
 PART_SHEETS: dict[str, tuple[Sheet, ...]] = {
     META_FILE: (),
     PLAN_FILE: (PLAN_POLICY, PLAN_FIELDS, PLAN_MEASURES, PLAN_TEXT),
-    KPI_RESULTS_FILE: (KPI_SECTIONS, KPIS, KPI_TEXT, KPI_TABLES),
+    KPI_RESULTS_FILE: (KPI_SECTIONS, KPIS, KPI_TEXT, KPI_TABLES, KPI_CHARTS),
     BUDGET_FILE: (BUDGET,),
     PROGRESS: (PROGRESS_ENTRIES, PROGRESS_FIGURES),
 }

@@ -381,7 +381,63 @@ def _kpi_results(rows: dict[str, list[Row]], src: CellSource, problems: list[Pro
                     src.put((*loc, "rows", r, n), c)
                 t["rows"].append([c.text or "" for c in cells])
             out.append(t)
+    _kpi_charts(rows[L.KPI_CHARTS.name], sections, at, src, problems)
     return {"sections": sections} if sections else {}
+
+
+def _kpi_charts(rows: list[Row], sections: list[dict[str, Any]], at: dict[str, int], src: CellSource,
+                problems: list[Problem]) -> None:
+    """KPI_グラフ: per chart a 見出し row, a 項目 row (the categories), a 系列 row per series."""
+    charts: dict[tuple[int, str], dict[str, Any]] = {}
+    for row in rows:
+        i = _parent(row["section"], at, "KPI_施策", problems)
+        if i is None:
+            continue
+        chart_id, kind = row["chart"].text or "", row["kind"].text
+        chart = charts.get((i, chart_id))
+        if kind == L.HEADING and chart is None:
+            out = sections[i].setdefault("charts", [])
+            loc: Loc = ("sections", i, "charts", len(out))
+            chart = charts[(i, chart_id)] = {"id": chart_id, "_loc": loc}
+            src.put(loc, row["kind"])
+            src.put((*loc, "id"), row["chart"])
+            _put(chart, src, loc, row, ("title", "x_title", "y_title", "y_min", "y_max"))
+            src.put((*loc, "kind"), row["type"])
+            if row["type"].text is not None:
+                chart["kind"] = row["type"].text
+            out.append(chart)
+        elif kind == L.HEADING:
+            problems.append(Problem(row["kind"].ref, None, row["kind"].label,
+                                    f"グラフ「{chart_id}」の見出し行が二つあります。", "one 見出し row per chart"))
+        elif kind in (L.CATEGORIES, L.SERIES) and chart is not None:
+            loc = chart["_loc"]
+            cells = [row[f"v{n}"] for n in range(1, L.CHART_VALUES + 1)]
+            if kind == L.CATEGORIES:
+                last = max([n + 1 for n, c in enumerate(cells) if c.text is not None] + [0])
+                chart["categories"] = [c.text for c in cells[:last]]
+                for n, c in enumerate(cells[:last]):
+                    src.put((*loc, "categories", n), c)
+            else:
+                series = chart.setdefault("series", [])
+                sloc = (*loc, "series", len(series))
+                src.put(sloc, row["kind"])
+                entry: dict[str, Any] = {}
+                _put(entry, src, sloc, row, ("title",))
+                entry = {"name": entry["title"]} if "title" in entry else {}
+                src.put((*sloc, "name"), row["title"])
+                count = max(len(chart.get("categories") or []),
+                            max([n + 1 for n, c in enumerate(cells) if c.text is not None] + [0]))
+                entry["values"] = [c.text for c in cells[:count]]
+                for n, c in enumerate(cells[:count]):
+                    src.put((*sloc, "values", n), c)
+                series.append(entry)
+        else:
+            problems.append(Problem(row["kind"].ref, None, row["kind"].label,
+                                    f"グラフ「{chart_id}」の見出し行（区分「{L.HEADING}」）がこの行より前にありません。"
+                                    if kind in (L.CATEGORIES, L.SERIES) else f"区分「{kind or ''}」は使えません。",
+                                    f"{L.HEADING}, {L.CATEGORIES}, {L.SERIES}"))
+    for chart in charts.values():
+        del chart["_loc"]
 
 
 def _cells(row: Row, prefix: str, at_least: int = 0) -> list[Cell]:

@@ -148,7 +148,7 @@ def _plan_rows(plan: dict[str, Any]) -> dict[str, list[Row]]:
 
 
 def _kpi_rows(kpi: dict[str, Any]) -> dict[str, list[Row]]:
-    sections, kpis, text, tables = [], [], [], []
+    sections, kpis, text, tables, charts = [], [], [], [], []
     kinds = {v: k for k, v in L.KPI_TEXT_KINDS.items()}
     for s in kpi.get("sections") or []:
         sections.append({k: s.get(k) for k in ("id", "field", "number", "title", "summary_title", "group")})
@@ -159,7 +159,15 @@ def _kpi_rows(kpi: dict[str, Any]) -> dict[str, list[Row]]:
             tables.append({"section": s["id"], "table": n, "kind": L.HEADING, "title": t.get("title"),
                            **_spread("v", t.get("columns"))})
             tables += [{"section": s["id"], "table": n, "kind": L.ROW, **_spread("v", r)} for r in t["rows"]]
-    return {L.KPI_SECTIONS.name: sections, L.KPIS.name: kpis, L.KPI_TEXT.name: text, L.KPI_TABLES.name: tables}
+        for c in s.get("charts") or []:
+            head = {"section": s["id"], "chart": c["id"]}
+            charts.append({**head, "kind": L.HEADING, "type": c.get("kind"),
+                           **{k: c.get(k) for k in ("title", "x_title", "y_title", "y_min", "y_max")}})
+            charts.append({**head, "kind": L.CATEGORIES, **_spread("v", c.get("categories"))})
+            charts += [{**head, "kind": L.SERIES, "title": r.get("name"), **_spread("v", r.get("values"))}
+                       for r in c.get("series") or []]
+    return {L.KPI_SECTIONS.name: sections, L.KPIS.name: kpis, L.KPI_TEXT.name: text, L.KPI_TABLES.name: tables,
+            L.KPI_CHARTS.name: charts}
 
 
 def _spread(prefix: str, values: list[str] | str | None) -> Row:

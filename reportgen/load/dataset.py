@@ -11,6 +11,7 @@ from reportgen.branches import Branch
 from reportgen.errors import DataError, Problem, WarekiError
 from reportgen.load.schema import (
     BudgetIn,
+    ChartIn,
     CouncilIn,
     FigureTableIn,
     KpiIn,
@@ -26,6 +27,7 @@ from reportgen.model.kpi import (
     DONE,
     NOT_DONE,
     PREVIOUS_YEAR_BASES,
+    ChartData,
     Kpi,
     KpiResults,
     KpiSection,
@@ -232,14 +234,52 @@ def _kpi_results(source: Source, problems: list[Problem]) -> KpiResults | None:
                         f"列の数が {len(row)} です。", f"{len(t.columns)} cells, one per column",
                     ))
             tables.append(TableBlock(tuple(t.columns), tuple(tuple(r) for r in t.rows), t.title))
+        charts = [c for k, chart in enumerate(s.charts)
+                  if (c := _chart(chart, (*loc, "charts", k), source, problems)) is not None]
         sections.append(KpiSection(
             id=s.id, field=s.field, number=s.number, title=s.title,
             summary_title=s.summary_title or s.title, group=s.group, kpis=tuple(kpis),
-            plan=tuple(s.plan), results=tuple(s.results), tables=tuple(tables),
+            plan=tuple(s.plan), results=tuple(s.results), tables=tuple(tables), charts=tuple(charts),
         ))
     if len(problems) > before:
         return None
     return KpiResults(parsed.grading, tuple(sections))
+
+
+def _chart(chart: ChartIn, loc: Loc, source: Source, out: list[Problem]) -> ChartData | None:
+    """A section's chart: every value a figure (or null), one per category, all in one unit."""
+    before = len(out)
+    series = []
+    units: set[str] = set()
+    for i, s in enumerate(chart.series):
+        sloc: Loc = (*loc, "series", i, "values")
+        if len(s.values) != len(chart.categories):
+            out.append(source.problem(sloc, f"値の数が {len(s.values)} です。",
+                                      f"{len(chart.categories)} values, one per category (null for none)"))
+        values = []
+        for j, text in enumerate(s.values):
+            q = None if text is None else _quantity(text, (*sloc, j), source, out)
+            if q is not None:
+                units.add(q.unit)
+            values.append(q)
+        series.append((s.name, tuple(values)))
+    bounds = []
+    for key in ("y_min", "y_max"):
+        text = getattr(chart, key)
+        q = None if text is None else _quantity(text, (*loc, key), source, out)
+        if q is not None:
+            units.add(q.unit)
+        bounds.append(q)
+    if len(units) > 1:
+        out.append(source.problem((*loc, "series"), f"単位がそろっていません（{'・'.join(sorted(units))}）。",
+                                  "every value and axis bound in one unit"))
+    if chart.kind == "bar" and len(series) != 1:
+        out.append(source.problem((*loc, "kind"), "bar のグラフの系列は一つです。",
+                                  "clustered-bar for several series"))
+    if len(out) > before:
+        return None
+    return ChartData(chart.id, chart.kind, chart.title, tuple(chart.categories), tuple(series),
+                     chart.x_title, chart.y_title, bounds[0], bounds[1])
 
 
 def _unique(value: str, loc: Loc, seen: dict[str, str], source: Source, out: list[Problem]) -> None:

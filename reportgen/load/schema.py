@@ -85,6 +85,23 @@ class TableIn(Strict):
     rows: list[list[str]]
 
 
+class ChartSeriesIn(Strict):
+    name: Text
+    values: list[str | None] = Field(min_length=1)  # figures with their unit (81.4％); null: none
+
+
+class ChartIn(Strict):
+    id: Id
+    kind: Annotated[Literal["line", "bar", "clustered-bar"], NFKC] = "line"
+    title: Text
+    x_title: str = ""
+    y_title: str = ""
+    y_min: str | None = None  # the value axis's range, figures with their unit
+    y_max: str | None = None
+    categories: list[Text] = Field(min_length=1)
+    series: list[ChartSeriesIn] = Field(min_length=1)
+
+
 class KpiSectionIn(Strict):
     id: Id
     field: Text
@@ -96,6 +113,7 @@ class KpiSectionIn(Strict):
     plan: list[Text] = []
     results: list[Text] = []
     tables: list[TableIn] = []
+    charts: list[ChartIn] = []
 
 
 class KpiResultsIn(Strict):

@@ -42,6 +42,21 @@ class TableBlock:
 
 
 @dataclass(frozen=True)
+class ChartData:
+    """A chart printed in a section: its figures, one value (or None) per category and series."""
+
+    id: str
+    kind: Literal["line", "bar", "clustered-bar"]
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[Quantity | None, ...]], ...]  # (name, values)
+    x_title: str = ""
+    y_title: str = ""
+    y_min: Quantity | None = None
+    y_max: Quantity | None = None
+
+
+@dataclass(frozen=True)
 class KpiSection:
     id: str
     field: str  # 分野
@@ -53,6 +68,7 @@ class KpiSection:
     plan: tuple[str, ...]
     results: tuple[str, ...]
     tables: tuple[TableBlock, ...] = ()
+    charts: tuple[ChartData, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,20 @@ from __future__ import annotations
 from reportgen.document import (
     Block,
     Cell,
+    Chart,
     Column,
     Document,
     Heading,
+    NumberFormat,
     PageBreak,
     Row,
+    Series,
     Table,
     cell,
     para,
 )
 from reportgen.model.dataset import DataSet
-from reportgen.model.kpi import KpiResults, KpiSection
+from reportgen.model.kpi import ChartData, KpiResults, KpiSection
 from reportgen.reports.common import column_values, columns, context, document, numbered, point
 from reportgen.reports.kpi_common import KPI_COLUMN_KEYS, kpi_cell, statement_text
 from reportgen.templating import Template
@@ -72,6 +75,7 @@ def _section(
         )
         blocks.append(Heading(3, template.text("labels", "kpi", **ctx)))
         blocks.append(Table(columns(template, "kpi_table", "columns"), (header,), body, label="kpi"))
+        blocks.extend(chart(c) for c in section.charts)  # printed next to the KPI table in the seed
     else:
         blocks.append(para(template.text("labels", "no_kpi", **ctx), bold=True))
     if section.plan or section.results:
@@ -97,3 +101,18 @@ def _section(
             label="extra",
         ))
     return blocks
+
+
+def chart(data: ChartData) -> Chart:
+    """A section's chart as a block: places as the most precise figure, the figures' unit."""
+    figures = [q for _, values in data.series for q in values if q is not None]
+    figures += [q for q in (data.y_min, data.y_max) if q is not None]
+    number_format = NumberFormat(max((q.places for q in figures), default=0), figures[0].unit if figures else "")
+    return Chart(
+        kind=data.kind, title=data.title, categories=data.categories,
+        series=tuple(Series(name, tuple(None if q is None else q.value for q in values))
+                     for name, values in data.series),
+        number_format=number_format, x_title=data.x_title, y_title=data.y_title,
+        y_min=data.y_min.value if data.y_min else None, y_max=data.y_max.value if data.y_max else None,
+        label=data.id,
+    )

@@ -33,8 +33,9 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
 from reportgen import glyphs, textmetrics
-from reportgen.document import Cell, Document, Heading, PageBreak, Paragraph, Run, Style, Table
+from reportgen.document import Cell, Chart, Document, Heading, PageBreak, Paragraph, Run, Style, Table
 from reportgen.fonts import office_font
+from reportgen.writers import docx_chart
 from reportgen.writers import docx_oxml as ox
 from reportgen.writers.figure_widths import figure_needs, share_width
 from reportgen.writers.shared import Rendered, WriterOptions, reproducible_zip, unknown_block
@@ -442,6 +443,7 @@ def write(document: Document, options: WriterOptions) -> Rendered:
         body.remove(p)
     pending_break = False
     sections = 0
+    charts = 0
     for block in document.blocks:
         if isinstance(block, PageBreak):
             pending_break = True
@@ -462,6 +464,13 @@ def write(document: Document, options: WriterOptions) -> Rendered:
         elif isinstance(block, Paragraph):
             p = doc.add_paragraph()
             _paragraph(p, block, document.style.body_pt, document.style)
+        elif isinstance(block, Chart):
+            charts += 1
+            p = doc.add_paragraph()
+            p.paragraph_format.keep_together = True
+            p.add_run()._r.append(docx_chart.add_chart(
+                doc.part, block, charts, office_font(document.style.gothic), document.page.content_width_mm,
+                document.style, options.timestamp))
         elif isinstance(block, Table):
             if pending_break:
                 doc.add_paragraph().paragraph_format.page_break_before = True

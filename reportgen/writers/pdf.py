@@ -23,10 +23,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from reportgen.document import Block, Document, Style
 from reportgen.phrases import phrase_html
 from reportgen.templating import TEMPLATE_DIR
+from reportgen.writers.chart_svg import to_svg
 from reportgen.writers.shared import Rendered, WriterOptions, unknown_block
 
 HTML_DIR = TEMPLATE_DIR / "html"
@@ -86,6 +88,9 @@ def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[
         footer_css=footer_css(document.footer),
         style_vars=style_vars(style),
         top_margin_mm=top_margin_mm(document),
+        # Inline SVG (no data: URL, no file): the URL fetcher refuses both.
+        chart_svg=lambda chart: Markup(to_svg(chart, document.page.content_width_mm,
+                                              ", ".join((*style.gothic, style.fallback, "sans-serif")), style)),
     )
 
 

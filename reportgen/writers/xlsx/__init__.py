@@ -33,8 +33,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen import glyphs
-from reportgen.document import Block, Document, Heading, PageBreak, Paragraph, Style, Table
+from reportgen.document import Block, Chart, Document, Heading, PageBreak, Paragraph, Style, Table
 from reportgen.fonts import office_font
+from reportgen.writers.chart_style import data_table
 from reportgen.writers.shared import (
     Rendered,
     WriterOptions,
@@ -44,6 +45,7 @@ from reportgen.writers.shared import (
 )
 from reportgen.writers.xlsx import layout
 from reportgen.writers.xlsx._workbook import set_default_font
+from reportgen.writers.xlsx.charts import add_chart
 from reportgen.writers.xlsx.layout import Item, SheetLayout
 
 _FORMULA_LIKE = ("=", "+", "-", "@")
@@ -110,6 +112,8 @@ def _render(ws: Worksheet, sheet: SheetLayout, font_name: str, style: Style) -> 
         _put(ws, item, font_name, style)
     for row in sheet.row_breaks:
         ws.row_breaks.append(Break(id=row))
+    for place in sheet.charts:
+        add_chart(ws, place, font_name, style)
 
 
 def _put(ws: Worksheet, item: Item, font_name: str, style: Style) -> None:
@@ -179,7 +183,8 @@ def _setup(document: Document) -> _Setup:
 
 
 def _tables(blocks: list[Block]) -> list[Table]:
-    return [b for b in blocks if isinstance(b, Table)]
+    """The tables whose columns the sheet has: a chart's figures table included."""
+    return [data_table(b) if isinstance(b, Chart) else b for b in blocks if isinstance(b, Table | Chart)]
 
 
 def _lay_out(blocks: list[Block], setup: _Setup) -> SheetLayout:
@@ -198,6 +203,8 @@ def _lay_out(blocks: list[Block], setup: _Setup) -> SheetLayout:
             builder.paragraph(block)
         elif isinstance(block, Table):
             builder.table(block)
+        elif isinstance(block, Chart):
+            builder.chart(block, data_table(block), setup.font.style.chart_height_mm * 72 / 25.4)
         else:
             raise unknown_block("XLSX", block)
     return builder.sheet

@@ -33,7 +33,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import accumulate, pairwise
 
-from reportgen.document import Cell, Document, NumberFormat, Paragraph, Run, Style, Table
+from reportgen.document import Cell, Chart, Document, NumberFormat, Paragraph, Run, Style, Table
 from reportgen.textmetrics import metrics, width_pt, wrapped_lines
 from reportgen.writers.figure_widths import figure_needs, share_width
 from reportgen.writers.shared import paragraph_text
@@ -119,6 +119,7 @@ class SheetLayout:
     items: list[Item] = field(default_factory=list)
     print_title: tuple[int, int] | None = None  # 1-based sheet rows of the header to repeat
     row_breaks: list[int] = field(default_factory=list)
+    charts: list[ChartPlace] = field(default_factory=list)
 
     def add(self, block: Block) -> int:
         """Append a block's rows; returns the first (1-based) sheet row it took."""
@@ -131,6 +132,20 @@ class SheetLayout:
 
     def skip(self, height: float) -> None:
         self.heights.append(height)
+
+
+@dataclass(frozen=True)
+class ChartPlace:
+    """A chart drawn over the sheet rows ``row``…, full width, whose series refer to the cells of
+    its figures table: ``categories`` and each series' values as (column, first row, last row)."""
+
+    chart: Chart
+    row: int
+    width_pt: float
+    height_pt: float
+    categories: tuple[int, int, int]
+    names: tuple[tuple[int, int], ...]  # each series' name cell (column, row)
+    values: tuple[tuple[int, int, int], ...]
 
 
 # --- columns ---------------------------------------------------------------------------------
@@ -547,6 +562,26 @@ class SheetBuilder(RowLayout):
         if header_rows:
             self.sheet.print_title = (first, first + header_rows - 1)
         self.sheet.skip(SPACER_PT)
+
+    def chart(self, chart: Chart, data: Table, height_pt: float) -> None:
+        """The chart's figures table (no print title: it is short), then the chart under it."""
+        block, header_rows = self.table_block(data)
+        first = self.sheet.add(block)
+        # Each figures row is one sheet row (short cells); the cells of a model column share its
+        # first sheet column.
+        cols = sorted({it.col for it in block.items if it.row == first})
+        rows = sorted({it.row for it in block.items if it.row >= first + header_rows})
+        if len(rows) != len(chart.categories) or len(cols) != len(chart.series) + 1:
+            raise ValueError(f"chart {chart.title!r}: its figures table did not lay out one cell per figure")
+        top, bottom = rows[0], rows[-1]
+        self.sheet.skip(SPACER_PT)
+        at = len(self.sheet.heights) + 1
+        self.sheet.skip(min(height_pt, MAX_ROW_PT))
+        self.sheet.skip(SPACER_PT)
+        self.sheet.charts.append(ChartPlace(
+            chart, at, self.sheet_pt, height_pt, (cols[0], top, bottom),
+            tuple((c, first) for c in cols[1:]), tuple((c, top, bottom) for c in cols[1:]),
+        ))
 
     def table_block(self, table: Table) -> tuple[Block, int]:
         """A table's rows; the number of sheet rows its header takes."""
