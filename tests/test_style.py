@@ -170,11 +170,11 @@ def test_an_unknown_block_is_a_render_error_naming_it(fmt: str) -> None:
 RESTYLE = 'gothic: [IPAexGothic]\nheader_shade: "FFCC00"\n'
 WIDTHS = (
     "columns:\n"
-    "  - {value: measure, header: 具体的施策, width: 24}\n"
-    "  - {value: statement, header: ＫＰＩ, width: 30}\n"  # 48 in the default
+    "  - {value: measure, header: 具体的施策, width: 22}\n"
+    "  - {value: statement, header: ＫＰＩ, width: 29}\n"  # 47 in the default
     "  - {value: actual, header: 実績, width: 10}\n"
-    "  - {value: grade, header: 達成状況, width: 9}\n"
-    "  - {value: previous, header: \"＜参考＞{{ previous_year }}実績\", width: 11}\n"
+    "  - {value: grade, header: 達成状況, width: 7}\n"
+    "  - {value: previous, header: \"＜参考＞{{ previous_year }}実績\", width: 14}\n"
 )
 
 
