@@ -9,8 +9,10 @@ from pathlib import Path
 
 from reportgen.branches import Branch
 from reportgen.errors import DataError, Problem, WarekiError
+from reportgen.load.annual import ANNUAL_FILE, load_annual
 from reportgen.load.schema import BudgetIn, FigureTableIn, KpiIn, KpiResultsIn, MetaIn, PlanIn, ProgressIn, validate
 from reportgen.load.yaml_source import Loc, Source, display_path, load_yaml
+from reportgen.model.annual import AnnualReport
 from reportgen.model.kpi import (
     DONE,
     NOT_DONE,
@@ -51,7 +53,7 @@ PLAN_FILE = "plan.yaml"
 BUDGET_FILE = "budget.yaml"
 PROGRESS_DIR = "progress"
 # plan.yaml before budget.yaml: a budget refers to the plan's ids.
-DATA_FILES = (META_FILE, KPI_RESULTS_FILE, PLAN_FILE, BUDGET_FILE)
+DATA_FILES = (META_FILE, KPI_RESULTS_FILE, PLAN_FILE, BUDGET_FILE, ANNUAL_FILE)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class DataSet:
     budget: Budget | None = None
     previous: DataSet | None = None  # last year's data set, for reports that compare years
     progress: Progress | None = None  # one quarter's progress on the plan
+    annual: AnnualReport | None = None  # 事業報告書 概要版 (annual.yaml)
 
 
 def progress_file(quarter: int) -> str:
@@ -118,7 +121,7 @@ def load_dataset(
     except DataError as exc:
         raise DataError(problems + exc.problems) from None
     meta = Meta(branch, fy)
-    kpi_results = plan = budget = None
+    kpi_results = plan = budget = annual = None
     for name in DATA_FILES:
         path = directory / name
         if not path.exists():
@@ -140,6 +143,8 @@ def load_dataset(
             plan = _plan(source, previous.plan if previous else None, problems)
         elif name == BUDGET_FILE:
             budget = _budget(source, plan, problems)
+        elif name == ANNUAL_FILE:
+            annual = load_annual(source, problems)
     progress = None
     if quarter is not None:
         path = directory / progress_file(quarter)
@@ -154,7 +159,7 @@ def load_dataset(
                 problems.extend(exc.problems)
     if problems:
         raise DataError(problems)
-    return DataSet(directory, meta, kpi_results, plan, budget, previous, progress)
+    return DataSet(directory, meta, kpi_results, plan, budget, previous, progress, annual)
 
 
 def _meta(source: Source, branch: Branch, fy: FiscalYear, problems: list[Problem]) -> Meta | None:
