@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportgen.document import Document
+from reportgen.load.annual import ANNUAL_FILE
 from reportgen.load.dataset import BUDGET_FILE, KPI_RESULTS_FILE, PLAN_FILE, DataSet
-from reportgen.reports import kpi_results, kpi_summary, plan_budget, plan_comparison, progress
+from reportgen.reports import annual_summary, kpi_results, kpi_summary, plan_budget, plan_comparison, progress
 from reportgen.templating import Template
 
 
@@ -31,6 +32,6 @@ REPORTS: dict[str, ReportKind] = {
                    requires_previous=(PLAN_FILE,)),
         ReportKind(plan_budget.KIND, "事業計画（案）及び保険者機能強化予算（案）", (PLAN_FILE, BUDGET_FILE),
                    plan_budget.build, requires_previous=(PLAN_FILE, BUDGET_FILE)),
+        ReportKind(annual_summary.KIND, "事業報告書 概要版", (ANNUAL_FILE,), annual_summary.build),
     )
 }
-# Id reserved for the report kind that follows: annual-summary.
