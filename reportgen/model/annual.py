@@ -79,7 +79,8 @@ class YearSeries:
         return pd.DataFrame({i.id: pd.Series(i.values, index=self.years, dtype=object) for i in self.items})
 
     def changes(self) -> pd.DataFrame:
-        """前年度比 in percent (unrounded Decimal); the first year's as the data gives it."""
+        """前年度比 in percent (unrounded Decimal); the first year's as the data gives it
+        (None when it does not: no rate is printed)."""
         frame = self.frame()
         rates = frame.diff() / frame.shift(1) * 100
         for item in self.items:

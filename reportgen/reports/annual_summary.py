@@ -12,6 +12,7 @@ model has a chart block, append it there.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from reportgen.document import (
     Block,
@@ -67,7 +68,7 @@ def series_table(series: YearSeries, template: Template, ctx: dict) -> Table:
         for year, value in zip(series.years, item.values, strict=True):
             rate = changes.loc[year, item.id]
             cells.append(Cell((para(format_number(value)),
-                               para(f"({signed_percent(rate)})" if rate is not None else "")), align="right"))
+                               para(f"({signed_percent(rate)})" if isinstance(rate, Decimal) else "")), align="right"))
         body.append(Row(tuple(cells)))
     widths = (template.number("series_widths", "label", low=0.01, high=1000),
               *[template.number("series_widths", "year", low=0.01, high=1000)] * len(series.years))
