@@ -90,17 +90,20 @@ def quarter_for(data_root: Path, branch: Branch, fy: FiscalYear, kind: str, quar
 
 def available_kinds(data_root: Path, branch: Branch, fy: FiscalYear) -> list[str]:
     """The report kinds whose data files exist for this branch and year."""
+    national: list[str] = []
     if branch.is_national:
         from reportgen.reports.kpi_national import branches_with_results
 
-        return [k for k, r in REPORTS.items() if r.national and branches_with_results(data_root, fy)]
+        national = [k for k, r in REPORTS.items() if r.national and branches_with_results(data_root, fy)]
+        if not data_directory(data_root, branch, fy).is_dir():  # 本部's own files (annual.yaml) are optional
+            return national
     here = existing_directory(data_root, branch, fy)
     before = data_directory(data_root, branch, fy.previous())
-    return [k for k, r in REPORTS.items()
-            if not r.national  # 本部's kinds read every branch (national_documents)
-            and all((here / f).exists() for f in files_for(r.requires))  # a folder in its place is reported
-            and all((before / f).exists() for f in files_for(r.requires_previous))
-            and (not r.quarterly or latest_quarter(here) is not None)]
+    return national + [k for k, r in REPORTS.items()
+                       if not r.national  # 本部's kinds read every branch (national_documents)
+                       and all((here / f).exists() for f in files_for(r.requires))  # a folder in its place is reported
+                       and all((before / f).exists() for f in files_for(r.requires_previous))
+                       and (not r.quarterly or latest_quarter(here) is not None)]
 
 
 def documents(data: DataSet, kinds: Iterable[str]) -> list[Document]:
@@ -305,11 +308,14 @@ def build(
     if not wanted:
         return BuildResult(directory, [], skipped)
     todo = [k for k in kinds if k in wanted]
-    if branch.is_national:
-        docs, label = national_documents(data_root, fy, todo), fy.label()
-    else:
-        data = load_for(data_root, branch, fy, todo, quarter)
-        docs, label = documents(data, todo), data.meta.year_label()
+    # 本部's national kinds read every branch; any other kind reads the branch's own data set.
+    across = [k for k in todo if REPORTS[k].national]
+    own = [k for k in todo if not REPORTS[k].national]
+    docs, label = national_documents(data_root, fy, across), fy.label()
+    if own:
+        data = load_for(data_root, branch, fy, own, quarter)
+        docs, label = docs + documents(data, own), data.meta.year_label()
+    docs.sort(key=lambda d: todo.index(d.kind))
     outputs = render(docs, lambda doc: list(wanted[doc.kind]), progress, lambda doc, fmt: wanted[doc.kind][fmt],
                      writer_options(data_directory(data_root, branch, fy).parent))
     commit(directory, outputs, lambda entries: manifest(branch, fy, label, entries), warn)

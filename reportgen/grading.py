@@ -2,7 +2,10 @@
 
 達成度 = actual ÷ target where higher is better, target ÷ actual where lower is better.
 A KPI is 達成 when it meets its target in its direction; under the 3段階 policy a KPI that
-misses it with 達成度 ≥ 95％ is 概ね達成 (as the annual summary grades them).
+misses it with 達成度 ≥ 95％ is 概ね達成 (as the annual summary grades them), except a
+target set 「対前年度以上／以下」 (last year's actual), which is 達成 or 未達成 only
+(seeds/004: 54.11％ → 53.40％ is 未達成 at 98.7％). A （参考） KPI is printed with its grade
+but left out of the count line (seeds/004: 22 rows, 21 counted).
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ def grade(kpi: Kpi, policy: GradingPolicy = "2段階") -> Grade:
     if meets_target(kpi):
         return Grade.ACHIEVED
     rate = achievement_rate(kpi)
+    if kpi.target_basis is not None:  # 対前年度以上／以下: met or not, never 概ね達成
+        return Grade.NOT_ACHIEVED
     if policy == "3段階" and rate is not None and rate >= NEARLY_THRESHOLD:
         return Grade.NEARLY
     return Grade.NOT_ACHIEVED
@@ -64,3 +69,8 @@ def count_line(grades: Iterable[Grade], policy: GradingPolicy = "2段階") -> st
     """達成 6 概ね達成 5 未達成 10: every grade of the policy, zero counts included."""
     counts = Counter(grades)
     return " ".join(f"{g} {counts[g]}" for g in GRADES_BY_POLICY[policy])
+
+
+def counted(kpis: Iterable[Kpi]) -> list[Kpi]:
+    """The KPIs the count line counts: every one but the （参考） rows."""
+    return [k for k in kpis if not k.reference]

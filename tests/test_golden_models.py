@@ -33,6 +33,7 @@ SAMPLES = {
     "plan-comparison": ("saitama", "R5", None),
     "plan-budget": ("gunma", "R3", None),
     "kpi-national": ("national", "R5", None),  # every sample branch's R5 KPI results
+    "annual-summary": ("national", "R2", None),  # seeds/004
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reportgen.branches import Branch
 from reportgen.errors import DataError, Problem, WarekiError
+from reportgen.load.annual import ANNUAL_FILE, load_annual
 from reportgen.load.schema import (
     BudgetIn,
     ChartIn,
@@ -64,9 +65,10 @@ PLAN_FILE = "plan.yaml"
 BUDGET_FILE = "budget.yaml"
 PROGRESS_DIR = "progress"
 # plan.yaml before budget.yaml: a budget refers to the plan's ids.
-DATA_FILES = (META_FILE, KPI_RESULTS_FILE, PLAN_FILE, BUDGET_FILE)
+DATA_FILES = (META_FILE, KPI_RESULTS_FILE, PLAN_FILE, BUDGET_FILE, ANNUAL_FILE)
 # Where the YAML source keeps each part of the data set (model/dataset.py's PARTS).
-PART_FILES: dict[Part, str] = {"kpi_results": KPI_RESULTS_FILE, "plan": PLAN_FILE, "budget": BUDGET_FILE}
+PART_FILES: dict[Part, str] = {"kpi_results": KPI_RESULTS_FILE, "plan": PLAN_FILE, "budget": BUDGET_FILE,
+                               "annual": ANNUAL_FILE}
 
 
 def files_for(parts: Iterable[Part]) -> set[str]:
@@ -127,7 +129,7 @@ def load_dataset(
     except DataError as exc:
         raise DataError(problems + exc.problems) from None
     meta = Meta(branch, fy)
-    kpi_results = plan = budget = None
+    kpi_results = plan = budget = annual = None
     for name in DATA_FILES:
         path = directory / name
         if not path.exists():
@@ -149,6 +151,8 @@ def load_dataset(
             plan = _plan(source, previous.plan if previous else None, problems)
         elif name == BUDGET_FILE:
             budget = _budget(source, plan, problems)
+        elif name == ANNUAL_FILE:
+            annual = load_annual(source, problems)
     progress = None
     if quarter is not None:
         path = directory / progress_file(quarter)
@@ -163,7 +167,8 @@ def load_dataset(
                 problems.extend(exc.problems)
     if problems:
         raise DataError(problems)
-    return DataSet(directory, _quarter_council(meta, progress), kpi_results, plan, budget, previous, progress)
+    return DataSet(directory, _quarter_council(meta, progress), kpi_results, plan, budget, previous, progress,
+                   annual)
 
 
 def _quarter_council(meta: Meta, progress: Progress | None) -> Meta:

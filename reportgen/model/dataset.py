@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from reportgen.model.annual import AnnualReport
 from reportgen.model.kpi import KpiResults
 from reportgen.model.meta import Meta
 from reportgen.model.plan import Budget, Plan
 from reportgen.model.progress import Progress
 
 # The parts a report kind may ask for (the meta is always there; progress is one quarter's).
-Part = Literal["kpi_results", "plan", "budget"]
-PARTS: tuple[Part, ...] = ("kpi_results", "plan", "budget")
+Part = Literal["kpi_results", "plan", "budget", "annual"]
+PARTS: tuple[Part, ...] = ("kpi_results", "plan", "budget", "annual")
 
 
 @dataclass(frozen=True)
@@ -26,3 +27,4 @@ class DataSet:
     budget: Budget | None = None
     previous: DataSet | None = None  # last year's data set, for reports that compare years
     progress: Progress | None = None  # one quarter's progress on the plan
+    annual: AnnualReport | None = None  # 事業報告書 概要版 (本部)

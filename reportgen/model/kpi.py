@@ -28,6 +28,7 @@ class Kpi:
     qualitative_target: str | None = None  # 意見発信の実施
     higher_is_better: bool = True
     note: str | None = None
+    reference: bool = False  # （参考）: printed with its grade, not counted
 
     @property
     def is_qualitative(self) -> bool:

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 from reportgen.document import Document
 from reportgen.model.dataset import DataSet, Part
-from reportgen.reports import kpi_national, kpi_results, kpi_summary, plan_budget, plan_comparison, progress
+from reportgen.reports import (
+    annual_summary,
+    kpi_national,
+    kpi_results,
+    kpi_summary,
+    plan_budget,
+    plan_comparison,
+    progress,
+)
 from reportgen.templating import Template
 
 
@@ -34,6 +42,6 @@ REPORTS: dict[str, ReportKind] = {
                    plan_budget.build, requires_previous=("plan", "budget")),
         ReportKind(kpi_national.KIND, "ＫＰＩ実績 支部別一覧（本部: 全支部の kpi_results.yaml から）",
                    ("kpi_results",), kpi_national.build, national=True),
+        ReportKind(annual_summary.KIND, "事業報告書 概要版", ("annual",), annual_summary.build),
     )
 }
-# Id reserved for the report kind that follows: annual-summary.
