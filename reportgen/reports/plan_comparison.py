@@ -300,6 +300,25 @@ def build(data: DataSet, template: Template) -> Document:
     return document(KIND, data, template, ctx, template.text("title", **ctx), blocks)
 
 
+def _whole_headings(pair: Pair, old: list[Marked], new: list[Marked], old_heads: set[int], new_heads: set[int],
+                    style: Style) -> tuple[list[Marked], list[Marked]]:
+    """Headings marked whole, number included (the text marks leave every paragraph's number
+    unmarked): a measure added or removed (seeds/001: 「<u>（5）その他保健事業</u>」), and, if the
+    house style says so, one whose number changed (「<u>（6）広報の有効活用…</u>」); a heading
+    whose number stayed keeps its number unmarked (「（2）<u>保健指導の拡充…</u>」)."""
+    def whole(measure: Measure, others: Sequence[Measure]) -> bool:
+        return not others or (style.renumbered_heading_whole and any(_number(m) != _number(measure) for m in others))
+
+    if style.side != "new":
+        heads = dict(zip(sorted(old_heads), pair.old, strict=True))
+        others = [pair.new] if pair.new else []
+        old = [_whole(r) if i in heads and whole(heads[i], others) else r for i, r in enumerate(old)]
+    if style.side != "old" and pair.new is not None:
+        same = [m for m in pair.old if m.id == pair.new.id] or list(pair.old)
+        new = [_whole(r) if i in new_heads and whole(pair.new, same) else r for i, r in enumerate(new)]
+    return old, new
+
+
 def _group_rows(group: FieldGroup, moved: AbstractSet[str], style: Style, template: Template,
                 ctx: dict[str, object], omitted: str, summary: list[Change]) -> list[Row]:
     rows: list[tuple[Cell, ...]] = []
@@ -313,12 +332,8 @@ def _group_rows(group: FieldGroup, moved: AbstractSet[str], style: Style, templa
         new_lines, new_heads = _measure_text([pair.new] if pair.new else [])
         old_lines, old_heads = _measure_text(pair.old)
         o, n = _compare(old_lines, new_lines, style, "measures")
-        renumbered = pair.new is not None and any(_number(m) != _number(pair.new) for m in pair.old)
-        if renumbered and style.renumbered_heading_whole and style.marks("measures"):
-            if style.side != "new":
-                o = [_whole(r) if i in old_heads else r for i, r in enumerate(o)]
-            if style.side != "old":
-                n = [_whole(r) if i in new_heads else r for i, r in enumerate(n)]
+        if style.marks("measures"):
+            o, n = _whole_headings(pair, o, n, old_heads, new_heads, style)
         if style.omit_unchanged:
             o, n, old_heads, new_heads = _omit_unchanged(o, n, old_lines, new_lines, old_heads, new_heads, omitted)
         changes = measure_changes(pair, moved)
