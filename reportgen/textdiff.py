@@ -315,16 +315,17 @@ def mark_paragraphs(old: Sequence[str], new: Sequence[str],
     o, n = mark_changes(old_text, new_text, segmenter)
     # Lines, not paragraphs: a paragraph may hold a line break of its own.
     old_lines, new_lines = (old_text.split("\n") if old else []), (new_text.split("\n") if new else [])
-    old_bodies, new_bodies = {_body(p) for p in old_lines}, {_body(p) for p in new_lines}
-    o_runs = [unchanged([p])[0] if _body(p) in new_bodies and len(_body(p)) >= MOVED else r
+    old_bodies, new_bodies = {body(p) for p in old_lines}, {body(p) for p in new_lines}
+    o_runs = [unchanged([p])[0] if body(p) in new_bodies and len(body(p)) >= MOVED else r
               for p, r in zip(old_lines, split_lines(o) if old else [], strict=True)]
-    n_runs = [unchanged([p])[0] if _body(p) in old_bodies and len(_body(p)) >= MOVED else r
+    n_runs = [unchanged([p])[0] if body(p) in old_bodies and len(body(p)) >= MOVED else r
               for p, r in zip(new_lines, split_lines(n) if new else [], strict=True)]
     return o_runs, n_runs
 
 
-def _body(paragraph: str) -> str:
-    """A paragraph without its own number or bullet, and without spaces."""
+def body(paragraph: str) -> str:
+    """A paragraph without its own number or bullet, and without spaces: what two paragraphs
+    must share to be the same paragraph moved or renumbered."""
     return "".join(paragraph[m.end() if (m := MARKER.match(paragraph)) else 0:].split())
 
 

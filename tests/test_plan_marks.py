@@ -203,6 +203,10 @@ def test_the_remarks_column_names_every_added_removed_renamed_and_merged_measure
             assert old[a].heading in remarks
     kinds = "\n".join(r[3] for r in rows)
     assert "（変更）" in kinds and "（追加）" in kinds and "（削除）" in kinds
+    # 「③社会保険労務士会との連携を図り…」 is 「④社会保険労務士会との連携を図り…」 in R5: the
+    # same paragraph renumbered, not a change (and not marked either).
+    remarks = remarks_beside(new["cash-benefit-review"].heading, 1).split("\n")
+    assert "④（変更）" not in remarks and "①（変更）" in remarks
     # The same remarks in the sheet and the PDF.
     texts = (norm(xlsx_text(legal / "plan-comparison.xlsx")),
              pdf_column(legal / "plan-comparison.pdf", "備考", "施策の変更一覧（照合用）"))

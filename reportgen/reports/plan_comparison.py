@@ -22,7 +22,7 @@ from reportgen.model.plan import Measure, Plan
 from reportgen.reports.common import context, document
 from reportgen.reports.plan_pairs import FieldGroup, Pair, pair_plans
 from reportgen.templating import Template
-from reportgen.textdiff import Marked, mark_paragraphs, unchanged
+from reportgen.textdiff import Marked, body, mark_paragraphs, unchanged
 
 KIND = "plan-comparison"
 SIDES = ("old", "new", "both")
@@ -185,16 +185,22 @@ def measure_changes(pair: Pair, moved: AbstractSet[str]) -> list[Change]:
 
 
 def _paragraph_changes(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, str]]:
-    """(kind, label) of each paragraph added, deleted or changed: 追加, 削除, 変更."""
+    """(kind, label) of each paragraph added, deleted, changed or moved: 追加, 削除, 変更, 移動.
+    Paragraphs are compared without their numbers, as the marks are (``textdiff.body``): ③ →
+    ④ with the same text is no change, and the same text elsewhere in the measure a move."""
+    old_bodies, new_bodies = [body(p) for p in old], [body(p) for p in new]
     out: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
+    matcher = difflib.SequenceMatcher(None, old_bodies, new_bodies, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
-        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        out.extend(("changed", _label(new[j], j)) for j in range(j1, j1 + pairs))
-        out.extend(("added", _label(new[j], j)) for j in range(j1 + pairs, j2))
-        out.extend(("deleted", "旧" + _label(old[i], i)) for i in range(i1 + pairs, i2))
+        out.extend(("moved", _label(new[j], j)) for j in range(j1, j2) if new_bodies[j] in old_bodies)
+        olds = [i for i in range(i1, i2) if old_bodies[i] not in new_bodies]
+        news = [j for j in range(j1, j2) if new_bodies[j] not in old_bodies]
+        pairs = min(len(olds), len(news)) if op == "replace" else 0
+        out.extend(("changed", _label(new[j], j)) for j in news[:pairs])
+        out.extend(("added", _label(new[j], j)) for j in news[pairs:])
+        out.extend(("deleted", "旧" + _label(old[i], i)) for i in olds[pairs:])
     return out
 
 
