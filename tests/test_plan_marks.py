@@ -4,7 +4,8 @@
   seeds/001 underlines, as whole phrases, in DOCX run properties, XLSX rich text and the
   rules the PDF draws under the glyphs, the same underlined stretches in all three; the new
   column, the 参考 part and the closing summary carry no marks.
-- The legal-drafting style, from a branch template in a temporary data folder: both sides
+- The legal-drafting style (docs/examples/plan-comparison-legal.yaml as the branch's
+  template, in a temporary data folder): both sides
   marked, 改正後/改正前, a 備考 column naming every measure added, removed, renamed and
   merged, （略） for unchanged paragraphs.
 - Mistakes in these settings stop the build with the template's file and line.
@@ -25,7 +26,7 @@ from reportgen.branches import get_branch
 from reportgen.build import load_for
 from reportgen.model.plan import Plan
 from reportgen.wareki import parse_fiscal_year
-from tests.conftest import DATA, invoke
+from tests.conftest import DATA, ROOT, invoke
 from tests.extract import (
     docx_tables,
     norm,
@@ -142,19 +143,7 @@ def test_the_summary_lists_every_measure_added_removed_renamed_and_merged(seed_s
         assert all(i in text for i in ids), text
 
 
-LEGAL = """\
-# The legal-drafting convention: both sides marked (傍線部分は改正部分), 改正後/改正前, 備考.
-columns:
-  new: 改正後
-  old: 改正前
-marks:
-  side: both
-  sections: [policy, measures, notes]
-  unmarked: []
-remarks:
-  show: true
-omit_unchanged: true
-"""
+LEGAL = (ROOT / "docs" / "examples" / "plan-comparison-legal.yaml").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
