@@ -7,11 +7,13 @@ Japanese has no spaces between words, so a character diff scatters single charac
    by one, and the rest into phrases (文節) by a segmenter: BudouX's Japanese model by
    default (as close to the real handout seeds/001 as SudachiPy, closer than fugashi or
    plain characters: README, scripts/compare_segmenters.py).
-2. The token sequences are diffed (difflib, no junk heuristic: deterministic).
+2. The token sequences are diffed (difflib, no junk heuristic: deterministic); of two
+   changed phrases, a side that only gained characters marks just those, a side that lost or
+   gained only punctuation marks nothing (``_inside``).
 3. Unchanged text shorter than a phrase between two marks joins them; a clause (up to 、 or
    。) mostly marked is marked whole, and so is a sentence mostly marked, the way a drafter
    marks a rewritten sentence rather than its surviving particles.
-4. A mark never starts or ends on whitespace, never consists only of punctuation,
+4. A mark never starts or ends on whitespace nor starts on 、 or 。, never consists only of punctuation,
    whitespace or a lone particle; a paragraph's own number or bullet (①, (3), ・) is never
    marked, even on a paragraph added or removed whole (as in seeds/001: 「・<u>事業所を…</u>」);
    a measure's heading, number included, is the report's business.
