@@ -7,16 +7,20 @@ Japanese has no spaces between words, so a character diff scatters single charac
    by one, and the rest into phrases (文節) by a segmenter: BudouX's Japanese model by
    default (as close to the real handout seeds/001 as SudachiPy, closer than fugashi or
    plain characters: README, scripts/compare_segmenters.py).
-2. The token sequences are diffed (difflib, no junk heuristic: deterministic).
+2. The token sequences are diffed (difflib, no junk heuristic: deterministic); of two
+   changed phrases, a side that only gained characters marks just those, a side that lost or
+   gained only punctuation marks nothing (``_inside``).
 3. Unchanged text shorter than a phrase between two marks joins them; a clause (up to 、 or
    。) mostly marked is marked whole, and so is a sentence mostly marked, the way a drafter
    marks a rewritten sentence rather than its surviving particles.
-4. A mark never starts or ends on whitespace, never consists only of punctuation,
-   whitespace or a lone particle; a paragraph's own number (①, (3), ・) is not marked when
-   only its text changed.
+4. A mark never starts or ends on whitespace nor starts on 、 or 。, never consists only of punctuation,
+   whitespace or a lone particle; a paragraph's own number or bullet (①, (3), ・) is never
+   marked, even on a paragraph added or removed whole (as in seeds/001: 「・<u>事業所を…</u>」);
+   a measure's heading, number included, is the report's business.
 
 Paragraphs are diffed as one text joined by newlines, so an inserted or removed paragraph is
-marked whole; a mark never crosses a newline.
+marked whole; a mark never crosses a newline; a paragraph that only moved (or was only
+renumbered) is not marked.
 """
 
 from __future__ import annotations
@@ -41,10 +45,12 @@ PARTICLES = frozenset(
     "及び 並びに 又は または および ならびに".split()
 )
 CLAUSE_END = "、。\n"
+LEADING_CUT = "、。，．,"  # a mark does not open on the end of the clause before it
 SENTENCE_END = "。\n"
 CLAUSE_SHARE = 0.5  # a clause at least this much changed is marked whole
 SENTENCE_SHARE = 0.3  # and a sentence (a drafter marks a sentence whole once a third of it changed)
 LONE_CHANGE = 8  # a single change shorter than this (a number, a word) never widens alone
+MOVED = 4  # a paragraph at least this long (「内容点検」) found unchanged on the other side moved (not marked)
 JOIN_GAP = 2  # unchanged text of at most this many characters between two marks joins them
 
 
@@ -199,7 +205,8 @@ def _join_gaps(text: str, flags: list[bool], toks: list[tuple[int, int]]) -> Non
 
 
 def _clean(text: str, flags: list[bool]) -> None:
-    """No mark starts or ends on whitespace; no mark of only punctuation or a particle."""
+    """No mark starts or ends on whitespace or starts on 、 or 。; no mark of only punctuation
+    or a particle."""
     i = 0
     while i < len(text):
         if not flags[i]:
@@ -209,7 +216,7 @@ def _clean(text: str, flags: list[bool]) -> None:
         while j < len(text) and flags[j] and text[j] != "\n":
             j += 1
         start, end = i, j
-        while start < end and text[start].isspace():
+        while start < end and (text[start].isspace() or text[start] in LEADING_CUT):
             flags[start] = False
             start += 1
         while end > start and text[end - 1].isspace():
@@ -233,6 +240,8 @@ def _flags(text: str, toks: list[str], flags: list[bool]) -> list[bool]:
     _widen(text, flags, CLAUSE_END, CLAUSE_SHARE, skip)
     _widen(text, flags, SENTENCE_END, SENTENCE_SHARE, skip)
     _join_gaps(text, flags, bounds)
+    for i in skip:  # a paragraph's number or bullet is its place, not its text: never marked
+        flags[i] = False
     _clean(text, flags)
     return flags
 
@@ -269,17 +278,21 @@ def mark_changes(old: str, new: str, segmenter: str | None = None) -> tuple[Mark
 
 
 def _inside(old: str, new: str) -> tuple[list[bool], list[bool]]:
-    """Changed phrases where one side only gained (or only lost) characters: 点検の → 内容点検の
-    marks 内容 in the new text and nothing in the old one, as nothing of it was removed."""
-    o, n = [True] * len(old), [True] * len(new)
-    blocks = difflib.SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks()
-    kept = sum(size for _, _, size in blocks)
-    if kept not in (len(old), len(new)):
-        return o, n
-    for i, j, size in blocks:
-        o[i:i + size] = [False] * size
-        n[j:j + size] = [False] * size
-    return o, n
+    """Marks of two changed phrases. A side that lost (or gained) only punctuation or spaces
+    keeps no mark: 健診機関、 → 引き続き健診機関・ marks nothing in the old text. Where one side
+    only gained characters, just those are marked: 点検の → 内容点検の marks 内容 in the new
+    text and nothing in the old one. Otherwise each phrase is marked whole."""
+    lost, gained = [True] * len(old), [True] * len(new)  # characters not in the other phrase
+    for i, j, size in difflib.SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks():
+        lost[i:i + size] = [False] * size
+        gained[j:j + size] = [False] * size
+
+    def marks(text: str, changed: list[bool], other_changed: list[bool]) -> list[bool]:
+        if not any(c and _is_content(ch) for ch, c in zip(text, changed, strict=True)):
+            return [False] * len(text)
+        return changed if not any(other_changed) else [True] * len(text)
+
+    return marks(old, lost, gained), marks(new, gained, lost)
 
 
 def split_lines(marked: Marked) -> list[Marked]:
@@ -297,9 +310,25 @@ def split_lines(marked: Marked) -> list[Marked]:
 
 def mark_paragraphs(old: Sequence[str], new: Sequence[str],
                     segmenter: str | None = None) -> tuple[list[Marked], list[Marked]]:
-    """Per paragraph runs for two lists of paragraphs."""
-    o, n = mark_changes("\n".join(old), "\n".join(new), segmenter)
-    return (split_lines(o) if old else []), (split_lines(n) if new else [])
+    """Per paragraph runs for two lists of paragraphs. A paragraph found word for word on
+    the other side (its own number aside) moved, and is not marked: the diff of the joined
+    text can align only one of two paragraphs that swapped places."""
+    old_text, new_text = "\n".join(old), "\n".join(new)
+    o, n = mark_changes(old_text, new_text, segmenter)
+    # Lines, not paragraphs: a paragraph may hold a line break of its own.
+    old_lines, new_lines = (old_text.split("\n") if old else []), (new_text.split("\n") if new else [])
+    old_bodies, new_bodies = {body(p) for p in old_lines}, {body(p) for p in new_lines}
+    o_runs = [unchanged([p])[0] if body(p) in new_bodies and len(body(p)) >= MOVED else r
+              for p, r in zip(old_lines, split_lines(o) if old else [], strict=True)]
+    n_runs = [unchanged([p])[0] if body(p) in old_bodies and len(body(p)) >= MOVED else r
+              for p, r in zip(new_lines, split_lines(n) if new else [], strict=True)]
+    return o_runs, n_runs
+
+
+def body(paragraph: str) -> str:
+    """A paragraph without its own number or bullet, and without spaces: what two paragraphs
+    must share to be the same paragraph moved or renumbered."""
+    return "".join(paragraph[m.end() if (m := MARKER.match(paragraph)) else 0:].split())
 
 
 def unchanged(paragraphs: Sequence[str]) -> list[Marked]:

@@ -340,6 +340,25 @@ def pdf_marked_cells(path: Path, heading: str, stop: str | None = None) -> list[
     return cells
 
 
+def pdf_marked_after(path: Path, title: str) -> Marked:
+    """Every character from the line ``title`` to the end of the document, underlined or
+    not, in the order drawn."""
+    out: Marked = []
+    found = False
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            top = 0.0
+            if not found:
+                line = next((ln for ln in page.extract_text_lines() if norm(ln["text"]) == norm(title)), None)
+                if line is None:
+                    continue
+                found, top = True, line["top"]
+            rules = _underline_rules(page)
+            out.extend((c["text"], _underlined(c, rules)) for c in page.chars if c["top"] >= top)
+    assert found, f"{title!r} is not in {path}"
+    return out
+
+
 def pdf_lines(path: Path) -> list[list[tuple[str, float]]]:
     """Each page's text lines, top to bottom, as laid out: (text, largest font size)."""
     pages = []

@@ -2,10 +2,17 @@
 
 The seed marks 42 passages, all in the 令和4年度（旧） column (``<u>…</u>`` in the extracted
 text). A passage counts as matched when at least 80％ of its characters are marked in the
-generated column; a fragment is a marked stretch of one paragraph; a mark, as a reader
-sees it, is a marked stretch of one cell (a paragraph break inside it does not end it: a
-removed measure, heading and paragraphs, is one mark); a junk fragment is one that is only
-whitespace or punctuation, or a lone particle.
+generated column.
+
+A fragment is what a reader counts as one underlined stretch: a maximal run of marked
+characters in a cell, read in order. Only what is printed counts: whitespace and the break
+between two lines or paragraphs are not characters, so they neither carry a mark nor end one;
+any printed unmarked character ends it, a paragraph's own number (③) included. A removed
+measure underlined whole, heading and paragraphs, is one fragment; 「① [text]」 under
+「[text]」 is two. DOCX, XLSX and PDF give the same count (a PDF does not tell a wrapped line
+from a new paragraph, so no count may depend on that). Per paragraph (DOCX, XLSX only), the
+same marks are also counted paragraph by paragraph, as ``paragraph_fragments``.
+A junk fragment is one that is only whitespace or punctuation, or a lone particle.
 """
 
 from __future__ import annotations
@@ -13,13 +20,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from reportgen.textdiff import MARKER, Marked, fragments, is_junk
+import docx
+import openpyxl
+from openpyxl.cell.rich_text import CellRichText
+
+from reportgen.textdiff import Marked, fragments, is_junk
 from tests.conftest import ROOT
-from tests.extract import norm
+from tests.extract import docx_marked_cells, docx_tables, norm, pdf_marked_after, pdf_marked_cells, xlsx_marked_cells
 
 SEED = ROOT / "tests" / "seeds" / "001_aa04d10430b33ff0.txt"
 SHARE = 0.8
+PASSAGES = 42
 
 
 def passages() -> list[str]:
@@ -32,20 +45,24 @@ def passages() -> list[str]:
 class Score:
     matched: int = 0
     missed: list[tuple[str, float]] = field(default_factory=list)
-    fragments: list[str] = field(default_factory=list)
-    marks: int = 0
+    fragments: list[str] = field(default_factory=list)  # per cell, as a reader counts them
+    paragraph_fragments: list[str] = field(default_factory=list)
     marked_chars: int = 0
     marked_in_passages: int = 0
 
     @property
     def junk(self) -> list[str]:
-        return [f for f in self.fragments if is_junk(f)]
+        return [f for f in (*self.fragments, *self.paragraph_fragments) if is_junk(f)]
+
+    @property
+    def precision(self) -> float:
+        """The share of marked characters that lie inside a seed passage."""
+        return self.marked_in_passages / self.marked_chars if self.marked_chars else 1.0
 
     def __str__(self) -> str:
-        precision = self.marked_in_passages / self.marked_chars if self.marked_chars else 1.0
-        return (f"matched {self.matched} of 42, fragments {len(self.fragments)} (marks {self.marks}), "
-                f"junk {len(self.junk)}, "
-                f"marked characters inside seed passages {precision:.0%}")
+        return (f"matched {self.matched} of {PASSAGES}, fragments {len(self.fragments)} "
+                f"(per paragraph {len(self.paragraph_fragments)}), junk {len(self.junk)}, "
+                f"marked characters inside seed passages {self.precision:.0%}")
 
 
 def score(cells: Sequence[Sequence[Marked]]) -> Score:
@@ -55,18 +72,14 @@ def score(cells: Sequence[Sequence[Marked]]) -> Score:
     marks: list[bool] = []
     result = Score()
     for paragraphs in cells:
-        open_mark = False
+        printed: Marked = []  # the cell's printed characters, whitespace and breaks left out
         for runs in paragraphs:
-            result.fragments.extend(f for f in fragments(runs) if f)
-            for text, changed in runs:
-                n = norm(text)
-                if not n or (not changed and MARKER.fullmatch(text)):
-                    continue  # whitespace, or the number of a paragraph inside a mark
-                if changed and not open_mark:
-                    result.marks += 1
-                open_mark = changed
-                chars.append(n)
-                marks.extend([changed] * len(n))
+            result.paragraph_fragments.extend(f for f in fragments(runs) if norm(f))
+            printed.extend((norm(text), changed) for text, changed in runs if norm(text))
+        result.fragments.extend(fragments(printed))
+        for text, changed in printed:
+            chars.append(text)
+            marks.extend([changed] * len(text))
     text = "".join(chars)
     inside = [False] * len(text)
     after = 0
@@ -86,3 +99,42 @@ def score(cells: Sequence[Sequence[Marked]]) -> Score:
     result.marked_chars = sum(marks)
     result.marked_in_passages = sum(m and i for m, i in zip(marks, inside, strict=True))
     return result
+
+
+# --- the generated files' columns -------------------------------------------------------------
+
+OLD = "具体的施策等 令和4年度（旧）"
+NEW = "具体的施策等 令和5年度（新）"
+NOTES = "参考"
+FORMATS = ("docx", "xlsx", "pdf")
+
+
+def column(folder: Path, fmt: str, heading: str) -> list[list[Marked]]:
+    """The comparison table's column ``heading`` in plan-comparison.<fmt>, marks as written."""
+    if fmt == "docx":
+        index = docx_tables(folder / "plan-comparison.docx")[0][0].index(heading)
+        return docx_marked_cells(folder / "plan-comparison.docx", index)
+    if fmt == "xlsx":
+        return xlsx_marked_cells(folder / "plan-comparison.xlsx", heading, NOTES)
+    return pdf_marked_cells(folder / "plan-comparison.pdf", heading, NOTES)
+
+
+def marked_after(folder: Path, fmt: str, title: str = NOTES) -> list[str]:
+    """Every marked stretch from the line ``title`` (参考) to the end of the document."""
+    path = folder / f"plan-comparison.{fmt}"
+    if fmt == "docx":
+        document = docx.Document(str(path))
+        body = [p.text for p in document.paragraphs]
+        assert title in body, title
+        tables = document.tables[1:]  # the comparison table comes before 参考
+        runs = [[(r.text, bool(r.underline)) for r in p.runs]
+                for t in tables for row in t.rows for c in row.cells for p in c.paragraphs]
+    elif fmt == "xlsx":
+        book = openpyxl.load_workbook(path, rich_text=True)
+        every = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+        start = next(i for i, c in enumerate(every) if c.value == title)
+        runs = [[(b, bool(c.font.u)) if isinstance(b, str) else (b.text, bool(b.font.u)) for b in c.value]
+                if isinstance(c.value, CellRichText) else [(str(c.value), bool(c.font.u))] for c in every[start:]]
+    else:
+        runs = [pdf_marked_after(path, title)]
+    return [f for r in runs for f in fragments(r) if norm(f)]

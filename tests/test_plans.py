@@ -56,6 +56,11 @@ def test_only_the_changed_words_are_underlined_in_docx(comparison: Path) -> None
     assert [t for t, u in runs[old_title] if u] == []
     new_kpi = "■ KPI：現金給付等の申請に係る郵送化率を98.6%以上とする"
     assert any("98.6%" in t for t, u in runs[new_kpi] if u)
+    # A measure removed or added is marked whole, number included; a paragraph's number is not.
+    for heading in ("(7) あんまマッサージ指圧の審査手順の最適化", "(1) 特定健診実施率の向上"):
+        assert runs[heading] == [(heading, True)]
+    paragraph = runs["① 資格点検・外傷点検"]
+    assert paragraph[0] == ("① ", False) and "外傷点検" in "".join(t for t, u in paragraph if u)
 
 
 def test_only_the_changed_words_are_underlined_in_xlsx(comparison: Path) -> None:

@@ -86,7 +86,30 @@ def test_a_paragraph_number_is_not_marked_when_only_its_text_changed() -> None:
     assert o[0][0] == ("① ", False) and o[0][1][1]
 
 
-def test_an_added_or_removed_paragraph_is_marked_whole() -> None:
-    o, n = mark_paragraphs(["① 研修を実施する。", "② 表彰を実施する。"], ["① 研修を実施する。"])
-    assert o == [[("① 研修を実施する。", False)], [("② 表彰を実施する。", True)]]
+def test_an_added_or_removed_paragraph_is_marked_whole_but_its_number() -> None:
+    # seeds/001: 「⑥<u>外国人向けに公的保険の仕組みや…</u>」, 「・<u>事業所を通じて…</u>」
+    o, n = mark_paragraphs(["① 研修を実施する。", "② 表彰を実施する。", "・事業所を訪問する。"], ["① 研修を実施する。"])
+    assert o == [[("① 研修を実施する。", False)], [("② ", False), ("表彰を実施する。", True)],
+                 [("・", False), ("事業所を訪問する。", True)]]
     assert n == [[("① 研修を実施する。", False)]]
+
+
+def test_a_paragraph_that_only_moved_is_not_marked() -> None:
+    old = ["① 申請を審査する。", "② 給付の適正化を推進する。", "③ 文書照会を強化する。"]
+    new = ["① 申請を審査する。", "② 文書照会を強化し、厚生局へ情報提供する。", "③ 給付の適正化を推進する。"]
+    o, n = mark_paragraphs(old, new)
+    assert not any(c for t, c in o[1]) and not any(c for t, c in n[2])
+    assert any(c for t, c in o[2])
+
+
+def test_a_phrase_that_lost_only_punctuation_is_not_marked() -> None:
+    o, n = mark_changes("同意書の取得を促進するとともに、健診機関、経済団体等に対し",
+                        "同意書の取得を促進するとともに、引き続き健診機関・経済団体等に対し")
+    assert marked(o) == []
+    assert "引き続き" in "".join(marked(n))
+
+
+def test_a_mark_does_not_open_on_the_end_of_the_clause_before_it() -> None:
+    old = "プログラム修了者への継続的なフォローアップを行う。また、経営者の理解を求め、職場環境づくりをサポートする。"
+    o, _ = mark_changes(old, "プログラム修了者への継続的なフォローアップを行う")
+    assert marked(o) == ["また、経営者の理解を求め、職場環境づくりをサポートする。"]

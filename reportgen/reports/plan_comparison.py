@@ -22,7 +22,7 @@ from reportgen.model.plan import Measure, Plan
 from reportgen.reports.common import context, document
 from reportgen.reports.plan_pairs import FieldGroup, Pair, pair_plans
 from reportgen.templating import Template
-from reportgen.textdiff import Marked, mark_paragraphs, unchanged
+from reportgen.textdiff import Marked, body, mark_paragraphs, unchanged
 
 KIND = "plan-comparison"
 SIDES = ("old", "new", "both")
@@ -185,16 +185,22 @@ def measure_changes(pair: Pair, moved: AbstractSet[str]) -> list[Change]:
 
 
 def _paragraph_changes(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, str]]:
-    """(kind, label) of each paragraph added, deleted or changed: 追加, 削除, 変更."""
+    """(kind, label) of each paragraph added, deleted, changed or moved: 追加, 削除, 変更, 移動.
+    Paragraphs are compared without their numbers, as the marks are (``textdiff.body``): ③ →
+    ④ with the same text is no change, and the same text elsewhere in the measure a move."""
+    old_bodies, new_bodies = [body(p) for p in old], [body(p) for p in new]
     out: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
+    matcher = difflib.SequenceMatcher(None, old_bodies, new_bodies, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
-        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        out.extend(("changed", _label(new[j], j)) for j in range(j1, j1 + pairs))
-        out.extend(("added", _label(new[j], j)) for j in range(j1 + pairs, j2))
-        out.extend(("deleted", "旧" + _label(old[i], i)) for i in range(i1 + pairs, i2))
+        out.extend(("moved", _label(new[j], j)) for j in range(j1, j2) if new_bodies[j] in old_bodies)
+        olds = [i for i in range(i1, i2) if old_bodies[i] not in new_bodies]
+        news = [j for j in range(j1, j2) if new_bodies[j] not in old_bodies]
+        pairs = min(len(olds), len(news)) if op == "replace" else 0
+        out.extend(("changed", _label(new[j], j)) for j in news[:pairs])
+        out.extend(("added", _label(new[j], j)) for j in news[pairs:])
+        out.extend(("deleted", "旧" + _label(old[i], i)) for i in olds[pairs:])
     return out
 
 
@@ -300,6 +306,25 @@ def build(data: DataSet, template: Template) -> Document:
     return document(KIND, data, template, ctx, template.text("title", **ctx), blocks)
 
 
+def _whole_headings(pair: Pair, old: list[Marked], new: list[Marked], old_heads: set[int], new_heads: set[int],
+                    style: Style) -> tuple[list[Marked], list[Marked]]:
+    """Headings marked whole, number included (the text marks leave every paragraph's number
+    unmarked): a measure added or removed (seeds/001: 「<u>（5）その他保健事業</u>」), and, if the
+    house style says so, one whose number changed (「<u>（6）広報の有効活用…</u>」); a heading
+    whose number stayed keeps its number unmarked (「（2）<u>保健指導の拡充…</u>」)."""
+    def whole(measure: Measure, others: Sequence[Measure]) -> bool:
+        return not others or (style.renumbered_heading_whole and any(_number(m) != _number(measure) for m in others))
+
+    if style.side != "new":
+        heads = dict(zip(sorted(old_heads), pair.old, strict=True))
+        others = [pair.new] if pair.new else []
+        old = [_whole(r) if i in heads and whole(heads[i], others) else r for i, r in enumerate(old)]
+    if style.side != "old" and pair.new is not None:
+        same = [m for m in pair.old if m.id == pair.new.id] or list(pair.old)
+        new = [_whole(r) if i in new_heads and whole(pair.new, same) else r for i, r in enumerate(new)]
+    return old, new
+
+
 def _group_rows(group: FieldGroup, moved: AbstractSet[str], style: Style, template: Template,
                 ctx: dict[str, object], omitted: str, summary: list[Change]) -> list[Row]:
     rows: list[tuple[Cell, ...]] = []
@@ -313,12 +338,8 @@ def _group_rows(group: FieldGroup, moved: AbstractSet[str], style: Style, templa
         new_lines, new_heads = _measure_text([pair.new] if pair.new else [])
         old_lines, old_heads = _measure_text(pair.old)
         o, n = _compare(old_lines, new_lines, style, "measures")
-        renumbered = pair.new is not None and any(_number(m) != _number(pair.new) for m in pair.old)
-        if renumbered and style.renumbered_heading_whole and style.marks("measures"):
-            if style.side != "new":
-                o = [_whole(r) if i in old_heads else r for i, r in enumerate(o)]
-            if style.side != "old":
-                n = [_whole(r) if i in new_heads else r for i, r in enumerate(n)]
+        if style.marks("measures"):
+            o, n = _whole_headings(pair, o, n, old_heads, new_heads, style)
         if style.omit_unchanged:
             o, n, old_heads, new_heads = _omit_unchanged(o, n, old_lines, new_lines, old_heads, new_heads, omitted)
         changes = measure_changes(pair, moved)
