@@ -101,7 +101,7 @@ def _xlsx_chart_checks(data: bytes, chart: Chart) -> None:
     assert tuple(c.value for (c,) in wb[sheet.strip("'")][ref.replace("$", "")]) == chart.categories
 
 
-@pytest.mark.parametrize("doc", [SMALL, KPI], ids=["small", "kpi-results"])
+@pytest.mark.parametrize("doc", [SMALL, pytest.param(KPI, marks=pytest.mark.slow)], ids=["small", "kpi-results"])
 def test_xlsx_chart_refers_to_the_sheet_cells(doc: Document) -> None:
     data = WRITERS["xlsx"](doc, WriterOptions()).data
     for chart in _charts(doc):
@@ -118,7 +118,7 @@ def _coloured(objects: list[dict], key: str, hex_colour: str) -> list[dict]:
     return [o for o in objects if o.get(key) and tuple(round(c, 2) for c in o[key]) == want]
 
 
-@pytest.mark.parametrize("doc", [SMALL, KPI], ids=["small", "kpi-results"])
+@pytest.mark.parametrize("doc", [SMALL, pytest.param(KPI, marks=pytest.mark.slow)], ids=["small", "kpi-results"])
 def test_pdf_chart_is_vector_drawing_with_text_labels(doc: Document, tmp_path: Path) -> None:
     import pdfplumber
 
@@ -160,7 +160,7 @@ def test_svg_escapes_every_string() -> None:
     assert "<script>&" in texts and "a<b" in texts and '"x"</svg>' in texts and "</text>" in texts
 
 
-@pytest.mark.parametrize("doc", [SMALL, KPI], ids=["small", "kpi-results"])
+@pytest.mark.parametrize("doc", [SMALL, pytest.param(KPI, marks=pytest.mark.slow)], ids=["small", "kpi-results"])
 def test_docx_chart_part_caches_the_figures_and_embeds_a_workbook(doc: Document) -> None:
     data = WRITERS["docx"](doc, WriterOptions()).data
     with zipfile.ZipFile(io.BytesIO(data)) as z:

@@ -79,6 +79,7 @@ def test_an_export_holds_every_branch_and_is_the_same_bytes_again(tmp_path: Path
     assert tree_digest(out) == before  # idempotent, byte for byte
 
 
+@pytest.mark.slow  # exports several branches
 def test_a_branch_with_bad_data_is_named_and_the_others_exported(tmp_path: Path) -> None:
     data, out = branch_set(tmp_path / "data"), tmp_path / "out"
     assert export(data, out)[0] == 0

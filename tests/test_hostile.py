@@ -616,7 +616,7 @@ def test_a_quote_left_open_at_the_end_names_its_line(data_copy: Path, good_outpu
 EMPTY_FONTCONFIG = '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig></fontconfig>\n'
 
 
-@pytest.mark.parametrize("command", ["build", "validate"])
+@pytest.mark.parametrize("command", ["validate", pytest.param("build", marks=pytest.mark.slow)])
 def test_missing_fonts_are_named_with_the_package_to_install(command: str, tmp_path: Path) -> None:
     config = tmp_path / "fonts.conf"
     config.write_text(EMPTY_FONTCONFIG, encoding="utf-8")
