@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from reportgen.branches import get_branch
+from reportgen.build import documents, load_for
 from reportgen.cli import cli
+from reportgen.document import Document
+from reportgen.wareki import parse_fiscal_year
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -16,6 +20,13 @@ DATA = ROOT / "data"
 def invoke(*args: str) -> Result:
     """Run the CLI in-process, as a user would type it."""
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def sample_document(branch: str, year: str, kind: str) -> Document:
+    """The document model of one report kind built from the sample data."""
+    data = load_for(DATA, get_branch(branch), parse_fiscal_year(year), (kind,))
+    (doc,) = documents(data, (kind,))
+    return doc
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -34,6 +45,16 @@ def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     "--output", str(out))
     assert result.exit_code == 0, result.output
     return out / "shizuoka" / "R5"
+
+
+@pytest.fixture(scope="session")
+def annual_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """annual-summary of 本部 R2 (seeds/004) in every format, built once by the CLI."""
+    out = tmp_path_factory.mktemp("annual")
+    result = invoke("build", "--branch", "本部", "--year", "R2", "--report", "annual-summary",
+                    "--data", str(DATA), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    return out / "national" / "R2"
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from tests.annual_seed import (
     kpi_row,
     line,
 )
-from tests.conftest import DATA, invoke
 from tests.extract import docx_tables, norm, pdf_text, xlsx_rows
 
 pytestmark = pytest.mark.slow
@@ -32,13 +31,9 @@ FIGURE = re.compile(r"▲?\d[\d,]*(?:\.\d+)?%?")
 YEARS = range(2011, 2021)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("annual")
-    result = invoke("build", "--branch", "本部", "--year", "R2", "--report", "annual-summary",
-                    "--data", str(DATA), "--output", str(out))
-    assert result.exit_code == 0, result.output
-    return out / "national" / "R2"
+@pytest.fixture
+def built(annual_output: Path) -> Path:
+    return annual_output
 
 
 def expected_rows() -> list[list[str]]:
