@@ -115,8 +115,11 @@ class YearSeries:
 
     def chart_data(self, item_ids: tuple[str, ...]) -> ChartData:
         """What a line or bar chart of these items needs: categories (2011年度 …), named
-        series and their unit. Not drawn yet: see reports/annual_summary.py."""
+        series and their unit (one axis: the items must share it)."""
         items = [self.item(i) for i in item_ids]
+        if len({i.unit for i in items}) > 1:
+            named = "、".join(f"{i.label}（{i.unit}）" for i in items)
+            raise ValueError(f"{named} は単位が違うので一つのグラフにできません。")
         return (tuple(f"{y}年度" for y in self.years),
                 tuple((i.label, i.values) for i in items), items[0].unit)
 
@@ -150,6 +153,14 @@ class Monthly:
                              columns=list(self.month_labels()), dtype=object)
         frame["計"] = frame.sum(axis=1)
         return frame
+
+    def totals_chart_data(self) -> ChartData:
+        """Each group's total month by month (新規加入者数 beside 資格喪失者数)."""
+        return self.month_labels(), tuple((g.label, g.rows[0].values) for g in self.groups), self.unit
+
+    def parts_chart_data(self, group: MonthlyGroup) -> ChartData:
+        """A group's parts month by month (its 被保険者数 beside its 被扶養者数)."""
+        return self.month_labels(), tuple((r.label, r.values) for r in group.rows[1:]), self.unit
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ satisfaction table, the measures of each 分野 and the KPI 一覧 with its coun
 Every derived figure (前年度比, 計, headlines, grades, count line) comes from
 ``reportgen.model.annual``; this module only lays them out.
 
-Charts: the places where seeds/004 has a chart are marked ``# CHART:`` below, each next to
-the ``chart_data`` it would draw (categories + named series + unit). When the document
-model has a chart block, append it there.
+Charts: where seeds/004 has a chart, a Chart block follows its table, drawn from the
+model's ``chart_data`` (the stored figures); which series, the kind and every word of it
+(title, axis titles) come from the template (series_charts, monthly_charts).
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from decimal import Decimal
 from reportgen.document import (
     Block,
     Cell,
+    Chart,
+    ChartKind,
     Column,
     Document,
     Heading,
@@ -24,12 +26,21 @@ from reportgen.document import (
     PageBreak,
     Paragraph,
     Row,
+    Series,
     Table,
     para,
 )
 from reportgen.grading import grade
 from reportgen.load.dataset import DataSet
-from reportgen.model.annual import AnnualKpis, AnnualReport, Monthly, Satisfaction, YearSeries, signed_percent
+from reportgen.model.annual import (
+    AnnualKpis,
+    AnnualReport,
+    ChartData,
+    Monthly,
+    Satisfaction,
+    YearSeries,
+    signed_percent,
+)
 from reportgen.model.kpi import Kpi
 from reportgen.numbers import format_number
 from reportgen.reports.common import CIRCLED, columns, context, document, point
@@ -38,8 +49,8 @@ from reportgen.templating import Template
 from reportgen.wareki import TILDE, to_era_date
 
 KIND = "annual-summary"
-# The series the charts of seeds/004 draw (see the # CHART: places).
-CHART_SERIES = (("members", "insured", "dependants"), ("wage",), ("offices",))
+CHART_KINDS: tuple[ChartKind, ...] = ("line", "bar", "clustered-bar")
+CHART_TEXTS = ("title", "x_title", "y_title")
 
 
 def western_era_date(d: date) -> str:
@@ -92,6 +103,71 @@ def monthly_table(monthly: Monthly, template: Template, ctx: dict) -> Table:
               *[template.number("monthly_widths", "month", low=0.01, high=1000)] * 12,
               template.number("monthly_widths", "total", low=0.01, high=1000))
     return Table(tuple(Column(w) for w in widths), (header,), tuple(body), label="annual-monthly")
+
+
+def places(values: tuple[Decimal, ...]) -> int:
+    """Decimal places as the data gives them: 147.0 → 1, 34895 → 0."""
+    return max((max(-int(v.as_tuple().exponent), 0) for v in values), default=0)
+
+
+def chart(template: Template, loc: tuple[str | int, ...], data: ChartData, label: str, ctx: dict) -> Chart:
+    """A chart of stored figures: kind and wording from the template at ``loc`` (its texts may
+    use {{ unit }}, the figures' unit, printed as the value axis title rather than on each tick)."""
+    template.known_keys(loc, (*CHART_TEXTS, "kind", "items", "rows"))
+    categories, named, unit = data
+    kind = template.choice(*loc, "kind", choices=CHART_KINDS)
+    spec = template.raw(*loc)
+    texts = {key: template.text(*loc, key, **ctx, unit=unit) if key in spec else "" for key in CHART_TEXTS}
+    if kind == "bar" and len(named) != 1:
+        raise template.error((*loc, "kind"),
+                             f"bar は系列が一つのグラフです（{len(named)}系列: clustered-bar にしてください）。")
+    figures = tuple(v for _, values in named for v in values)
+    return Chart(kind=kind, categories=categories,
+                 series=tuple(Series(name, tuple(values)) for name, values in named),
+                 number_format=NumberFormat(places(figures), ""), label=label, **texts)
+
+
+def chart_specs(template: Template, key: str) -> range:
+    """The indices of the chart settings listed at ``key``, each a mapping."""
+    specs = template.raw(key)
+    if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
+        raise template.error((key,), "グラフの設定（kind, title …）の一覧で書いてください。")
+    return range(len(specs))
+
+
+def series_charts(series: YearSeries, template: Template, ctx: dict) -> list[Block]:
+    """The multi-year charts: each names the series items it draws (one unit per chart)."""
+    known = tuple(i.id for i in series.items)
+    blocks: list[Block] = []
+    for n in chart_specs(template, "series_charts"):
+        ids = template.raw("series_charts", n).get("items")
+        if not isinstance(ids, list) or not ids:
+            raise template.error(("series_charts", n, "items"), "描く系列の id の一覧を書いてください。")
+        for k, item_id in enumerate(ids):
+            if item_id not in known:
+                raise template.error(("series_charts", n, "items", k),
+                                     f"系列「{item_id}」はありません。{' / '.join(known)} のどれかです。")
+        try:
+            data = series.chart_data(tuple(ids))
+        except ValueError as exc:
+            raise template.error(("series_charts", n, "items"), str(exc)) from None
+        blocks.append(chart(template, ("series_charts", n), data, "annual-series-" + "-".join(ids), ctx))
+    return blocks
+
+
+def monthly_charts(monthly: Monthly, template: Template, ctx: dict) -> list[Block]:
+    """The monthly bar charts: ``rows: totals`` draws each group's total side by side in one
+    chart; ``rows: parts`` one chart per group of its parts (its texts may use {{ group }})."""
+    blocks: list[Block] = []
+    for n in chart_specs(template, "monthly_charts"):
+        loc = ("monthly_charts", n)
+        if template.choice(*loc, "rows", choices=("totals", "parts")) == "totals":
+            blocks.append(chart(template, loc, monthly.totals_chart_data(), "annual-monthly-totals", ctx))
+            continue
+        for k, group in enumerate(monthly.groups):
+            blocks.append(chart(template, loc, monthly.parts_chart_data(group), f"annual-monthly-{k + 1}",
+                                ctx | {"group": group.label}))
+    return blocks
 
 
 def satisfaction_table(s: Satisfaction, template: Template, ctx: dict) -> Table:
@@ -150,7 +226,8 @@ def kpi_tables(kpis: AnnualKpis, template: Template, ctx: dict) -> list[Block]:
 def build(data: DataSet, template: Template) -> Document:
     annual: AnnualReport | None = data.annual
     assert annual is not None
-    ctx = context(data) | {"period": period_text(data), "report_title": annual.title}
+    ctx = context(data) | {"period": period_text(data), "report_title": annual.title,
+                           "western_year": data.meta.fiscal_year.first_day.year}
     title = template.text("title", **ctx)
     blocks: list[Block] = [Heading(1, title)]
     blocks += [para(t, align="center") for t in (annual.subtitle, annual.edition) if t]
@@ -168,15 +245,13 @@ def build(data: DataSet, template: Template) -> Document:
     blocks += [Heading(3, series.title), para(series.unit_note, size="small"),
                series_table(series, template, ctx)]
     blocks += [para(n, size="small") for n in series.notes]
-    # CHART: 加入者数・被保険者数・被扶養者数, 平均標準報酬月額 and 適用事業所数 over the years:
-    #   for ids in CHART_SERIES: categories, named_series, unit = series.chart_data(ids)
-    # (and the index chart, 2008年10月末 = 100, once its data is in annual.yaml).
+    # The index chart of seeds/004 (2008年10月末 = 100) waits for its data in annual.yaml.
+    blocks += series_charts(series, template, ctx)
     monthly = annual.monthly
     blocks += [Heading(3, monthly.title), para(template.text("labels", "unit", **ctx, unit=monthly.unit),
                                                size="small"),
                monthly_table(monthly, template, ctx)]
-    # CHART: monthly bars of each group: categories = monthly.month_labels(),
-    #   named series = the rows of monthly.groups (values per month), unit = monthly.unit.
+    blocks += monthly_charts(monthly, template, ctx)
     if annual.medical:
         medical = annual.medical
         blocks.append(Heading(3, medical.title))
