@@ -24,7 +24,7 @@ from tests.annual_seed import (
     kpi_row,
     line,
 )
-from tests.extract import docx_tables, norm, pdf_text, xlsx_rows
+from tests.extract import docx_tables, docx_text, norm, pdf_text, xlsx_rows, xlsx_text
 
 pytestmark = pytest.mark.slow
 FIGURE = re.compile(r"▲?\d[\d,]*(?:\.\d+)?%?")
@@ -103,6 +103,13 @@ def test_xlsx_has_each_row(built: Path) -> None:
 def test_docx_has_each_row(built: Path) -> None:
     rows = [r for t in docx_tables(built / "annual-summary.docx") for r in t]
     assert_each_row_found(rows)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_count_line_and_its_note_in_docx_and_xlsx(built: Path, fmt: str) -> None:
+    text = norm(docx_text(built / "annual-summary.docx") if fmt == "docx" else xlsx_text(built / "annual-summary.xlsx"))
+    assert norm(line(COUNT_LINE)) in text
+    assert norm("※「概ね達成」は達成度95％以上としている。") in text
 
 
 def test_kpi_grades_are_in_their_rows(built: Path) -> None:
