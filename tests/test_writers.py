@@ -90,3 +90,22 @@ def test_the_header_repeats_above_rows_almost_a_page_tall_in_pdf(tmp_path: Path)
     assert all("項目" in page and "値" in page for page in pages)
     text = pdf_text(pdf)
     assert all(f"{n}-{n - 1} 本文の行" in text for n in range(30, 46))
+
+
+def test_xlsx_a_second_table_takes_its_heading_and_unit_line_to_its_sheet() -> None:
+    """A table that starts a sheet of its own (the first reached past the first page) takes
+    the heading above it and the lines between (「（単位：万人）」) along, as printed on paper."""
+    from reportgen.document import Heading
+
+    long_table = Table((Column(1.0), Column(1.0)), (Row((cell("項目"), cell("値"))),),
+                       tuple(Row((cell(f"行{i}"), cell(str(i)))) for i in range(60)))
+    monthly = Table((Column(1.0), Column(1.0)), (Row((cell("月"), cell("人数"))),),
+                    (Row((cell("4月"), cell("147.0"))),))
+    doc = Document(kind="t", title="t", blocks=(Heading(2, "年度の表"), long_table, Heading(3, "月別の推移"),
+                                               para("（単位：万人）"), monthly))
+    wb = openpyxl.load_workbook(io.BytesIO(WRITERS["xlsx"](doc, WriterOptions()).data))
+    first, second = wb.worksheets
+    texts = [str(c.value) for row in second.iter_rows() for c in row if c.value is not None]
+    assert texts[:3] == ["月別の推移", "（単位：万人）", "月"]
+    assert second.title == "月別の推移"
+    assert not any(c.value in ("月別の推移", "（単位：万人）") for row in first.iter_rows() for c in row)

@@ -9,7 +9,8 @@ each page. Where things go is computed in ``layout``; this module only renders i
 Sheets. openpyxl (and Excel) allow one print-title range per sheet, so the document is cut
 into sheets where the model starts a new page (a ``PageBreak``: the progress sheet's cover,
 its mark summary, its main table), and, inside one page's blocks, before a second table with
-a header unless the tables before it end on the sheet's first page. A sheet's print title is
+a header unless the tables before it end on the sheet's first page (the headings above that
+table, and the lines between them and it, go along to its sheet). A sheet's print title is
 then the header of its last headed table, which is the only table that can reach a second
 page: every table's header repeats on the pages it occupies.
 """
@@ -241,8 +242,13 @@ def _cuts(part: list[Block], setup: _Setup) -> list[int]:
     start, seen = 0, False
     for i, block in enumerate(part):
         if _headed(block):
-            # The headings right above the table go with it.
-            cut = i
+            # The headings right above the table go with it, and the paragraphs between them
+            # and the table (a 「（単位：万人）」 line must not stay behind on the sheet before).
+            cut = above = i
+            while above - 1 > start and isinstance(part[above - 1], Paragraph):
+                above -= 1
+            if above - 1 > start and isinstance(part[above - 1], Heading):
+                cut = above
             while cut - 1 > start and isinstance(part[cut - 1], Heading):
                 cut -= 1
             if seen and sum(_lay_out(part[start:cut], setup).heights) > layout.PAGE_FILL * setup.page.height_pt:
