@@ -26,8 +26,10 @@ from pathlib import Path
 _FALLBACK_WIDE = 1.0
 _FALLBACK_NARROW = 0.5
 # A run of characters that is kept on one line when it fits: Latin words, figures with
-# their separators and unit signs (1,234.5％ must not wrap inside the number).
-_UNBREAKABLE = re.compile(r"[0-9A-Za-z.,%％()\-+/:'’&]+|.", re.DOTALL)
+# their separators and unit signs (1,234.5％ must not wrap inside the number). A hyphen before
+# a letter ends a run: both clients break after it (cash-|benefit-|review, as LibreOffice
+# printed an id list), but not before a figure (-12.5, 4-6).
+_UNBREAKABLE = re.compile(r"(?:[0-9A-Za-z.,%％()+/:'’&]|-(?![A-Za-z]))+-?|.", re.DOTALL)
 
 
 @dataclass(frozen=True)

@@ -47,3 +47,10 @@ def test_a_sheet_line_is_as_tall_as_the_client_that_spaces_it_wider() -> None:
     # LibreOffice spaces Noto Sans CJK JP 1.448 em apart: a row must hold that (1.2 em lost lines)
     assert line("Noto Sans CJK JP", 10) >= 14.48
 
+
+def test_a_hyphenated_id_breaks_after_its_hyphens_not_inside_a_figure() -> None:
+    # LibreOffice printed "cash-benefit-review" of the id list as cash-|benefit-|review in a
+    # narrow column: counted as one unbreakable word, the row was a line short.
+    assert textmetrics.unbreakable("cash-benefit-review, -12.5％ 4-6") == [
+        "cash-", "benefit-", "review,", " ", "-12.5％", " ", "4-6"]
+    assert textmetrics.wrapped_lines("cash-benefit-review", 45, GOTHIC, 10) == 3
