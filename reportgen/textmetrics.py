@@ -26,15 +26,23 @@ from pathlib import Path
 _FALLBACK_WIDE = 1.0
 _FALLBACK_NARROW = 0.5
 # A run of characters that is kept on one line when it fits: Latin words, figures with
-# their separators and unit signs (1,234.5％ must not wrap inside the number).
-_UNBREAKABLE = re.compile(r"[0-9A-Za-z.,%％()\-+/:'’&]+|.", re.DOTALL)
+# their separators and unit signs (1,234.5％ must not wrap inside the number). A hyphen before
+# a letter ends a run: both clients break after it (cash-|benefit-|review, as LibreOffice
+# printed an id list), but not before a figure (-12.5, 4-6).
+_UNBREAKABLE = re.compile(r"(?:[0-9A-Za-z.,%％()+/:'’&]|-(?![A-Za-z]))+-?|.", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class FontMetrics:
-    """Advance widths in em of one font's characters (missing ones estimated by width class)."""
+    """Advance widths in em of one font's characters (missing ones estimated by width class), and
+    the font's line height in em as each client takes it."""
 
     advances: dict[int, float]
+    # LibreOffice (FreeType) spaces lines by hhea ascender - descender + lineGap: measured with
+    # IPAexGothic, whose hhea says 1.0 em and OS/2 win 1.076 em, it set lines 1.00 em apart.
+    hhea_em: float = 1.0
+    # Excel (GDI) takes the OS/2 win ascent + descent (tmHeight). BIZ UD: both 1.0 em.
+    win_em: float = 1.0
 
     def em(self, ch: str) -> float:
         code = ord(ch)
@@ -81,7 +89,10 @@ def metrics(family: str) -> FontMetrics:
     upm = font["head"].unitsPerEm
     hmtx = font["hmtx"].metrics
     cmap = font.getBestCmap() or {}
-    return FontMetrics({code: hmtx[glyph][0] / upm for code, glyph in cmap.items() if glyph in hmtx})
+    hhea, os2 = font["hhea"], font["OS/2"]
+    return FontMetrics({code: hmtx[glyph][0] / upm for code, glyph in cmap.items() if glyph in hmtx},
+                       hhea_em=(hhea.ascent - hhea.descent + hhea.lineGap) / upm,
+                       win_em=(os2.usWinAscent + os2.usWinDescent) / upm)
 
 
 def unbreakable(text: str) -> list[str]:

@@ -8,6 +8,7 @@ import re
 import subprocess
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -367,3 +368,63 @@ def pdf_lines(path: Path) -> list[list[tuple[str, float]]]:
             lines = page.extract_text_lines(return_chars=True, layout=False)
             pages.append([(line["text"], max(c["size"] for c in line["chars"])) for line in lines])
     return pages
+
+
+@dataclass(frozen=True)
+class PrintedCell:
+    """A ruled cell of a PDF table: its box and its lines of text, top to bottom, each as
+    (top, bottom, size) of its characters."""
+
+    page: int
+    box: tuple[float, float, float, float]  # left, right, top rule, bottom rule
+    lines: tuple[tuple[float, float, float], ...]
+
+
+def _grey(colour: Any, level: float) -> bool:
+    values = colour if isinstance(colour, tuple | list) else (colour,)
+    return all(isinstance(v, int | float) and abs(v - level) < 0.02 for v in values)
+
+
+def pdf_ruled_cells(path: Path, rule_grey: float, shades: tuple[tuple[float, ...], ...] = ()) -> list[PrintedCell]:
+    """The body cells of the tables LibreOffice printed: told apart by the table rules (lines of
+    grey ``rule_grey``; underlines are black), header cells (filled with one of ``shades``)
+    left out: a cell merged over a page break leaves its clipped characters under the repeated
+    header. Each character belongs to the cell between the nearest rules around its middle."""
+    out: list[PrintedCell] = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            rules = [e for e in page.edges if e["object_type"] == "line" and _grey(e.get("stroking_color"), rule_grey)]
+            across = [e for e in rules if e["orientation"] == "h"]
+            down = [e for e in rules if e["orientation"] == "v"]
+            shaded = [r for r in page.rects if any(
+                all(abs(a - b) < 0.01 for a, b in zip(r.get("non_stroking_color") or (), shade, strict=False))
+                and len(r.get("non_stroking_color") or ()) == len(shade) for shade in shades)]
+            cells: dict[tuple[float, float, float, float], list[dict[str, Any]]] = {}
+            for c in page.chars:
+                if not c["text"].strip() or not c.get("upright", True):
+                    continue
+                x, y = (c["x0"] + c["x1"]) / 2, c["top"] + 0.3 * c["size"]
+                lefts = [v["x0"] for v in down if v["x0"] <= x and v["top"] <= y <= v["bottom"]]
+                rights = [v["x0"] for v in down if v["x0"] > x and v["top"] <= y <= v["bottom"]]
+                ups = [h["top"] for h in across if h["x0"] <= x <= h["x1"] and h["top"] <= y]
+                downs = [h["top"] for h in across if h["x0"] <= x <= h["x1"] and h["top"] > y]
+                if not (lefts and rights and ups and downs):
+                    continue
+                box = (max(lefts), min(rights), max(ups), min(downs))
+                mid_x, mid_y = (box[0] + box[1]) / 2, (box[2] + box[3]) / 2
+                if any(r["x0"] <= mid_x <= r["x1"] and r["top"] <= mid_y <= r["bottom"] for r in shaded):
+                    continue
+                cells.setdefault(box, []).append(c)
+            for box, chars in cells.items():
+                lines: list[list[dict[str, Any]]] = []
+                for c in sorted(chars, key=lambda c: c["top"]):
+                    # one line: characters whose tops lie within a third of the size (mixed sizes
+                    # and half-width marks sit a little lower on the same baseline)
+                    if lines and c["top"] - lines[-1][0]["top"] < 0.3 * c["size"]:
+                        lines[-1].append(c)
+                    else:
+                        lines.append([c])
+                out.append(PrintedCell(number, box, tuple(
+                    (min(c["top"] for c in line), max(c["bottom"] for c in line), max(c["size"] for c in line))
+                    for line in lines)))
+    return out

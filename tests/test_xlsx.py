@@ -7,10 +7,13 @@ from __future__ import annotations
 import html
 import io
 import re
+import statistics
 import subprocess
 import unicodedata
 import zipfile
+from dataclasses import replace
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import openpyxl
@@ -20,12 +23,13 @@ from openpyxl.utils import get_column_letter
 
 from reportgen.branches import get_branch
 from reportgen.build import documents, load_for
-from reportgen.document import Cell, Column, Document, Row, Table, cell, para, plain_text
-from reportgen.textmetrics import width_pt
+from reportgen.document import Cell, Column, Document, Row, Style, Table, cell, para, plain_text
+from reportgen.textmetrics import metrics, width_pt
 from reportgen.wareki import parse_fiscal_year
 from reportgen.writers import WRITERS, WriterOptions
 from reportgen.writers.shared import excel_number_format
-from tests.extract import norm, pdf_text, xlsx_shown
+from reportgen.writers.xlsx import layout
+from tests.extract import PrintedCell, norm, pdf_ruled_cells, pdf_text, xlsx_shown
 
 # Renders whole sample documents (PDF, DOCX, XLSX): outside the fast `-m "not slow"` set.
 pytestmark = pytest.mark.slow
@@ -331,3 +335,62 @@ def test_libreoffice_prints_long_cells_whole(tmp_path: Path) -> None:
     body = re.sub(r"ページ|項目|値|[A-Za-z0-9/]", "", norm(raw))
     assert norm(_long(1_600)) in body
     assert norm(_long(40_000)) in body
+
+
+# --- lines in their rows, as LibreOffice prints them --------------------------------------------
+
+def _rgb(colour: str) -> tuple[float, ...]:
+    return tuple(int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def _lines_fit_their_rows(xlsx: bytes, style: Style, folder: Path, name: str) -> None:
+    """Every line of every body cell LibreOffice prints: as far from the one above as the font's
+    own line height (hhea), above the cell's bottom rule, and cells not much taller than Excel's
+    spacing of their lines needs.
+
+    Why not 1.1 × the size apart: LibreOffice spaces a cell's lines by the font's hhea height and
+    nothing in SpreadsheetML widens that (vertical justify/distributed: still 1.0 em); for BIZ UD
+    it is 1.0 em, measured 0.997-1.011 × the size, before and after the rows were measured from
+    the font. What rows decide is whether the last lines are cut off and how much is left free."""
+    pdf = _libreoffice_pdf(xlsx, folder, name)
+    rule = _rgb(style.rule_colour)
+    assert len(set(rule)) == 1, "the rules are told from black underlines by their grey"
+    cells = pdf_ruled_cells(pdf, rule[0], (_rgb(style.header_shade), _rgb(style.figure_header_shade)))
+    assert len(cells) > 50
+    family = style.gothic[0]
+    hhea = metrics(family).hhea_em
+    squeezed = [(c.page, a, b) for c in cells for a, b in pairwise(c.lines)
+                if abs(a[2] - b[2]) < 0.2 and b[0] - a[0] < 0.97 * hhea * a[2]]
+    assert not squeezed, squeezed[:5]
+    cut = [(c.page, c.box, c.lines[-1]) for c in cells if c.lines[-1][1] > c.box[3] + 0.5]
+    assert not cut, cut[:5]
+    # Free space under the text of the fullest cell of each row band, per line, in em: what Excel's
+    # wider spacing leaves (BIZ UD: 0.2 em) plus the padding, not more.
+    bands: dict[tuple[int, float, float], list[PrintedCell]] = {}
+    for c in cells:
+        bands.setdefault((c.page, c.box[2], c.box[3]), []).append(c)
+    free = []
+    for band in bands.values():
+        full = min(band, key=lambda c: c.box[3] - c.lines[-1][1])
+        size = full.lines[-1][2]
+        if len(full.lines) >= 5 and full.lines[0][0] - full.box[2] < 2 * size:
+            free.append((full.box[3] - full.lines[-1][1]) / size / len(full.lines))
+    layout_measure = layout.Measure(layout.Font(family, style.body_pt, style), (100.0,), layout.MAX_ROW_PT)
+    spare = layout_measure.line_pt(style.body_pt) / style.body_pt - hhea
+    assert free and statistics.median(free) <= spare + 0.2, (statistics.median(free), spare)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["plan-comparison", "kpi-results", "progress"])
+def test_libreoffice_prints_every_line_inside_its_row(books: dict[str, bytes], tmp_path: Path, kind: str) -> None:
+    # BIZ UD: lines 1.000 em apart (min 0.997), no cell cut, about 0.23 em a line left free
+    _lines_fit_their_rows(books[kind], MODELS[kind].style, tmp_path, kind)
+
+
+@pytest.mark.slow
+def test_rows_hold_the_lines_of_a_font_libreoffice_spaces_wider(tmp_path: Path) -> None:
+    """A style whose gothic is Noto Sans CJK JP (hhea 1.448 em): rows were 1.2 em a line
+    whatever the font, and LibreOffice cut the last line of 22 cells of the 新旧対照表."""
+    doc = MODELS["plan-comparison"]
+    doc = replace(doc, style=replace(doc.style, gothic=("Noto Sans CJK JP",)))
+    _lines_fit_their_rows(WRITERS["xlsx"](doc, WriterOptions()).data, doc.style, tmp_path, "noto")

@@ -79,10 +79,14 @@ def _runs(item: Item, style: Style) -> list[tuple[str, bool, bool | str, float]]
     """(text, bold, underline, size) of every run, paragraphs separated by line feeds."""
     out: list[tuple[str, bool, bool | str, float]] = []
     bold_all = item.header or item.kind == "heading"
+    size = item.size_pt
     for i, p in enumerate(item.paragraphs):
-        size = item.size_pt * style.ratio(p.size) if item.kind != "heading" else item.size_pt
         if i:
+            # The line feed ends the line before it, and Excel makes a line as tall as its
+            # largest character: at the size of the paragraph it ends, each line is as tall as
+            # layout measured it (LibreOffice ignores its size).
             out.append(("\n", False, False, size))
+        size = item.size_pt * style.ratio(p.size) if item.kind != "heading" else item.size_pt
         if p.bullet:
             out.append((f"{p.bullet} ", False, False, size))
         out.extend((r.text, r.bold or bold_all, r.underline, size) for r in p.runs if r.text)

@@ -21,12 +21,24 @@ cut between paragraphs (or inside a very long one) so that no piece is taller th
 ``piece_limit`` or longer than 32,767 characters; then a number; then the rows of its figure
 tables, laid out the same way on the sub-columns. The block's rows are the union of the
 piece boundaries of all its cells; a cell with one piece (item number, plan text, mark) is
-merged down over the whole block. Line height is 1.2 × the font size (LibreOffice spaces BIZ
-UD at 1.0, Excel at about 1.2), plus a small padding.
+merged down over the whole block.
+
+Line height. A row holds its lines as the taller-spacing client sets them: LibreOffice spaces
+lines by the font's hhea height (BIZ UD: 1.0 em; measured in its PDFs 0.997-1.011 × the size,
+and with IPAexGothic, whose hhea and OS/2 win heights differ, it took hhea), Excel (GDI) by
+the OS/2 win height of the font at its whole-pixel size at 96 dpi, plus 3 px: a 1.0 em font at
+11 pt (MS Pゴシック, 15 px) gets the familiar 13.5 pt (18 px) a line; BIZ UD at 10 pt 16 px, 12 pt.
+Excel's spacing is the taller for BIZ UD, so in LibreOffice a cell keeps about a sixth of its
+height free below its text: the price of rows that Excel does not clip. A font whose hhea height
+is large (Noto Sans CJK JP: 1.448 em) LibreOffice spaces wider than Excel; rows follow it. No
+cell attribute of SpreadsheetML sets line spacing, and LibreOffice 7.4 ignores vertical
+justify/distributed (measured: lines stay 1.0 em apart, top-aligned), so LibreOffice's 1.0 em
+spacing of BIZ UD cannot be widened from here.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -44,7 +56,7 @@ EDGE_STEP = Fraction(1, 100)  # top-level column edges, as a fraction of the she
 NESTED_STEP = Fraction(1, 200)  # figure-table edges: fine enough to give each figure its width
 SHARE_STEP = Fraction(2, 100)  # a figure-table edge this close to an edge the sheet has takes it
 EXCEL_DPI = 96
-LINE_FACTOR = 1.2
+EXCEL_LINE_GAP_PX = 3  # Excel's space between lines over the font's win height (see Line height)
 V_PAD_PT = 4.0  # above and below the text of a row
 H_PAD_PT = 3.0  # LibreOffice leaves about 1 pt each side; a little more for kinsoku
 SNAP_PT = 2.0  # piece boundaries closer than this share one sheet row edge
@@ -253,9 +265,18 @@ class Measure:
     def size(self, p: Paragraph, base: float) -> float:
         return base * self.font.style.ratio(p.size)
 
+    def line_pt(self, size: float) -> float:
+        """One line of text at ``size`` in whichever client spaces it wider (see Line height)."""
+        font = metrics(self.font.family)
+        em_px = math.floor(size * EXCEL_DPI / 72 + 0.5)  # GDI asks for the font in whole pixels
+        excel_px = math.floor(em_px * font.win_em + 0.5) + EXCEL_LINE_GAP_PX
+        return max(size * font.hhea_em, excel_px * 72 / EXCEL_DPI)
+
     def lines_pt(self, p: Paragraph, width: float, base: float) -> float:
+        # Each paragraph at its own size: a cell's runs differ in size only between paragraphs
+        # (small notes, large figures), and each line is as tall as its own text.
         size = self.size(p, base)
-        return wrapped_lines(paragraph_text(p), width, self.font.family, size) * size * LINE_FACTOR
+        return wrapped_lines(paragraph_text(p), width, self.font.family, size) * self.line_pt(size)
 
     def height(self, paragraphs: Sequence[Paragraph], width: float, base: float) -> float:
         return sum(self.lines_pt(p, width, base) for p in paragraphs) + V_PAD_PT
@@ -292,7 +313,7 @@ class Measure:
         while self.lines_pt(p, width, base) > limit or len(paragraph_text(p)) > MAX_CELL_CHARS - 1:
             text = paragraph_text(p)
             # No more characters than the narrowest (a quarter em) would fit: a short search.
-            most = int(limit / (base * LINE_FACTOR) + 1) * int(width / (base / 4) + 1)
+            most = int(limit / self.line_pt(base) + 1) * int(width / (base / 4) + 1)
             lo, hi = 1, min(len(text) - 1, MAX_CELL_CHARS - 1, most)
             while lo < hi:  # the longest head that fits
                 mid = (lo + hi + 1) // 2
@@ -411,7 +432,7 @@ class RowLayout:
             indent = self.indent(col, span, align, item.content, base)
             width = m.width(col, span, indent)
             for i, chunk in enumerate(m.pieces(paragraphs, width, base)):
-                h = m.height(chunk, width, base) if chunk else V_PAD_PT + base * LINE_FACTOR
+                h = m.height(chunk, width, base) if chunk else V_PAD_PT + m.line_pt(base)
                 pieces.append(Block([h], [Item(0, col, span, paragraphs=chunk, align=align, header=header,
                                                size_pt=base, indent=indent, top=not pieces and i == 0)]))
         # Pieces after the first continue the cell: no rule between them.
@@ -545,7 +566,7 @@ class SheetBuilder(RowLayout):
         span = len(self.edges)
         width = m.width(1, span)
         for chunk in m.pieces(paragraphs, width, size):
-            h = m.height(chunk, width, size) if chunk else V_PAD_PT + size * LINE_FACTOR
+            h = m.height(chunk, width, size) if chunk else V_PAD_PT + m.line_pt(size)
             self.sheet.add(Block([h], [Item(0, 1, span, paragraphs=chunk, align=align, size_pt=size,
                                             border=False, kind=kind)]))
 
