@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from reportgen.reports.kpi_national import grade_counts, load_results, records
 from reportgen.wareki import parse_fiscal_year
-from tests.conftest import DATA, invoke
+from tests.conftest import DATA, ROOT, invoke
 
 # shizuoka as transcribed; mie misses a KPI by a little under the 3段階 policy (概ね達成),
 # aichi by a lot (未達成); okinawa has one KPI the others lack.
@@ -86,11 +87,40 @@ def _tables(rows: list[list[str]]) -> dict[str, dict[str, str]]:
     return found
 
 
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The benchmark's 47 generated branches (静岡's results, every 実績 moved by up to ±3 ％)."""
+    spec = importlib.util.spec_from_file_location("benchmark_branches", ROOT / "scripts" / "benchmark_branches.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    data = tmp_path_factory.mktemp("data47")
+    bench.generate(data, 13)
+    out = tmp_path_factory.mktemp("out47")
+    result = invoke("build", "--branch", "national", "--year", "R5", "--report", "kpi-national",
+                    "--data", str(data), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    return data, out / "national" / "R5"
+
+
 @pytest.mark.slow
 def test_every_branch_grade_for_each_kpi_in_docx_and_xlsx(national: tuple[Path, Path]) -> None:
     data, folder = national
     want = expected(data)
     assert len(want) == 4 and want["三重支部"]["現金給付等申請の郵送化率"] == "97.0％\n概ね達成"
+    _docx_and_xlsx_hold(want, folder)
+
+
+@pytest.mark.slow
+def test_every_generated_branch_grade_in_all_three_formats(generated: tuple[Path, Path]) -> None:
+    data, folder = generated
+    want = expected(data)
+    assert len(want) == 47
+    _docx_and_xlsx_hold(want, folder)
+    _pdf_holds(want, folder)
+
+
+def _docx_and_xlsx_hold(want: dict[str, dict[str, str]], folder: Path) -> None:
     d = docx.Document(str(folder / "kpi-national.docx"))
     rows = [[c.text for c in r.cells] for t in d.tables for r in t.rows]
     assert _tables(rows) == want
@@ -102,7 +132,10 @@ def test_every_branch_grade_for_each_kpi_in_docx_and_xlsx(national: tuple[Path, 
 @pytest.mark.slow
 def test_every_branch_grade_for_each_kpi_in_pdf(national: tuple[Path, Path]) -> None:
     data, folder = national
-    want = expected(data)
+    _pdf_holds(expected(data), folder)
+
+
+def _pdf_holds(want: dict[str, dict[str, str]], folder: Path) -> None:
     text = subprocess.run(["pdftotext", "-layout", str(folder / "kpi-national.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout.splitlines()
     grades = {"達成", "概ね達成", "未達成"}
