@@ -19,10 +19,26 @@ Align = Literal["left", "center", "right"]
 
 
 @dataclass(frozen=True)
+class PageRef:
+    """The page on which the heading with ``anchor`` starts, printed as ``pattern`` (P{page})."""
+
+    anchor: str
+    pattern: str = "{page}"
+
+    def parts(self) -> tuple[str, str]:
+        """The text before and after the page number."""
+        before, _, after = self.pattern.partition("{page}")
+        return before, after
+
+
+@dataclass(frozen=True)
 class Run:
     text: str
     bold: bool = False
     underline: bool | Literal["double"] = False  # a change mark: single or double rule
+    # A page reference: the PDF and DOCX print the page (a link, a PAGEREF field); ``text`` is
+    # what a format without pages prints instead (the section's number and title: XLSX).
+    page_ref: PageRef | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,8 @@ class Heading:
     # Opens a section that runs to the next heading that opens one (or a page break): kept on
     # one page where it fits; where it goes on over a page, this text heads the next page.
     continued: str | None = None
+    # The target of page references (Run.page_ref) to this heading: [a-z0-9-]+, unique.
+    anchor: str | None = None
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,10 @@ CASES = [
                                                    "[81.4％, 82.4％, 84.2％]"),
          ("kpi_results.yaml:{line}", "sections[16].charts[0].series[0].values", "値の数が 3 です",
           "6 values, one per category"), marker="values: [81.4％"),
+    Case("unknown-page-ref", replace_once("{page:regional-healthcare-advocacy}", "{page:advocacy}"),
+         ("kpi_results.yaml:{line}", "sections[13].results[3]",
+          "ページ参照「{page:advocacy}」の施策 id がこのファイルにありません", "service-level"),
+         marker="{page:advocacy}"),
 ]
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from reportgen import pagerefs
 from reportgen.branches import Branch
 from reportgen.errors import DataError, Problem, WarekiError
 from reportgen.load.annual import ANNUAL_FILE, load_annual
@@ -246,6 +247,7 @@ def _kpi_results(source: Source, problems: list[Problem]) -> KpiResults | None:
             summary_title=s.summary_title or s.title, group=s.group, kpis=tuple(kpis),
             plan=tuple(s.plan), results=tuple(s.results), tables=tuple(tables), charts=tuple(charts),
         ))
+    _page_refs(parsed, source, problems)
     if len(problems) > before:
         return None
     return KpiResults(parsed.grading, tuple(sections))
@@ -285,6 +287,22 @@ def _chart(chart: ChartIn, loc: Loc, source: Source, out: list[Problem]) -> Char
         return None
     return ChartData(chart.id, chart.kind, chart.title, tuple(chart.categories), tuple(series),
                      chart.x_title, chart.y_title, bounds[0], bounds[1])
+
+
+def _page_refs(parsed: KpiResultsIn, source: Source, problems: list[Problem]) -> None:
+    """Every {page:…} in a 施策's plan or results names a 施策 of the file."""
+    ids = [s.id for s in parsed.sections]
+    for i, s in enumerate(parsed.sections):
+        for key, texts in (("plan", s.plan), ("results", s.results)):
+            for k, text in enumerate(texts):
+                for target in pagerefs.targets(text):
+                    if target not in ids:
+                        problems.append(source.problem(
+                            ("sections", i, key, k),
+                            f"ページ参照「{{page:{target}}}」の施策 id がこのファイルにありません。",
+                            "{page:<id>} with the id of a 施策 in this file: " + ", ".join(ids[:6])
+                            + (", …" if len(ids) > 6 else ""),
+                        ))
 
 
 def _unique(value: str, loc: Loc, seen: dict[str, str], source: Source, out: list[Problem]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reportgen.document import Block, Column, Document, PageSetup, Paragraph, Run
@@ -90,10 +91,12 @@ def columns(template: Template, *loc: str) -> tuple[Column, ...]:
     return tuple(Column(w) for w in template.widths(*loc))
 
 
-def point(text: str) -> Paragraph:
-    """One point of a plan or a result: bulleted unless it brings its own mark."""
+def point(text: str, refer: Callable[[str], tuple[Run, ...]] | None = None) -> Paragraph:
+    """One point of a plan or a result: bulleted unless it brings its own mark; ``refer``
+    turns its page references ({page:…}) into runs (reportgen.pagerefs)."""
     bullet = None if text.lstrip().startswith(OWN_MARKS) else BULLET
-    return Paragraph((Run(text.rstrip()),), bullet=bullet)
+    text = text.rstrip()
+    return Paragraph(refer(text) if refer else (Run(text),), bullet=bullet)
 
 
 def numbered(index: int, count: int, text: str) -> str:

@@ -7,6 +7,9 @@ there again, 「…（続き）」.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from reportgen import pagerefs
 from reportgen.document import (
     Block,
     Cell,
@@ -17,6 +20,7 @@ from reportgen.document import (
     NumberFormat,
     PageBreak,
     Row,
+    Run,
     Series,
     Table,
     cell,
@@ -29,6 +33,7 @@ from reportgen.reports.kpi_common import KPI_COLUMN_KEYS, kpi_cell, statement_te
 from reportgen.templating import Template
 
 KIND = "kpi-results"
+Refer = Callable[[str], tuple[Run, ...]]
 
 
 def build(data: DataSet, template: Template) -> Document:
@@ -37,20 +42,34 @@ def build(data: DataSet, template: Template) -> Document:
     ctx = context(data)
     blocks: list[Block] = [Heading(1, template.text("title", **ctx))]
     page_per_section = template.flag("page_per_section")
+    refer = _references(results, template, ctx)
     for index, section in enumerate(results.sections):
         if index and page_per_section:
             blocks.append(PageBreak())
-        blocks.extend(_section(section, results, template, ctx))
+        blocks.extend(_section(section, results, template, ctx, refer))
     return document(KIND, data, template, ctx, template.text("title", **ctx), blocks)
 
 
+def _references(results: KpiResults, template: Template, ctx: dict[str, object]) -> Refer:
+    """Text with {page:<施策 id>} as runs: the page of that 施策's heading (PDF, DOCX), or the
+    template's section_ref, its number and title, where a format has no pages (XLSX)."""
+    by_id = {s.id: s for s in results.sections}  # the loader checked every id
+    pattern = template.text("labels", "page_ref", **ctx)
+
+    def fallback(anchor: str) -> str:
+        section = by_id[anchor]
+        return template.text("labels", "section_ref", **ctx, number=section.number, heading=section.title)
+
+    return lambda text: pagerefs.runs(text, fallback, pattern)
+
+
 def _section(
-    section: KpiSection, results: KpiResults, template: Template, ctx: dict[str, object]
+    section: KpiSection, results: KpiResults, template: Template, ctx: dict[str, object], refer: Refer
 ) -> list[Block]:
     heading = f"{section.number}{section.title}"
     blocks: list[Block] = [
         Heading(3, section.field, continued=template.text("labels", "continued", **ctx, heading=heading)),
-        Heading(2, heading, aside=section.group),
+        Heading(2, heading, aside=section.group, anchor=section.id),
     ]
     count = len(section.kpis)
     if count:
@@ -86,8 +105,8 @@ def _section(
                 Cell((para(template.text("labels", "results", **ctx), bold=True),), align="center"),
             )),),
             (Row((
-                Cell(tuple(point(p) for p in section.plan) or (para(""),)),
-                Cell(tuple(point(p) for p in section.results) or (para(""),)),
+                Cell(tuple(point(p, refer) for p in section.plan) or (para(""),)),
+                Cell(tuple(point(p, refer) for p in section.results) or (para(""),)),
             )),),
             label="plan-results",
         ))

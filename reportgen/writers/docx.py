@@ -19,6 +19,7 @@ Three things Word and LibreOffice do to a table that the model does not say:
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,10 @@ SEPARATOR_TWIPS = 60  # the thin paragraph between two tables: a 3 pt line
 # height: the estimate is approximate (kinsoku, client line spacing), and a row that Word
 # cannot fit is cut, not moved.
 KEEP_TOGETHER_SHARE = 0.85
+# A PAGEREF's result until the client computes it: LibreOffice lays the page out and prints
+# the number itself (measured: 19 where the cached text was "?"); Word updates a field marked
+# dirty when it opens the file. The writer does not paginate, so it has no number to cache.
+PAGE_UNKNOWN = "?"
 WRAP_SAFETY = 0.96  # wrap at a slightly narrower line than the cell's, to over-count lines
 LABEL_SAFETY = 1.1  # a vertical label's estimated length is stretched by this much
 
@@ -138,11 +143,16 @@ def _top_margin_mm(document: Document) -> float:
     return document.page.margin_mm + (5 if document.header_lines else 0)
 
 
-def _field(paragraph: Any, instruction: str, size_pt: float) -> None:
-    """A complex field (PAGE, NUMPAGES) that Word and LibreOffice update on render."""
+def _field(paragraph: Any, instruction: str, size_pt: float, cached: str = "1", dirty: bool = False) -> list[Any]:
+    """A complex field (PAGE, NUMPAGES, PAGEREF) that Word and LibreOffice update on render;
+    ``cached`` is the result shown until they do, ``dirty`` asks Word to update it on opening
+    (it updates PAGE in headers by itself, a PAGEREF in the body only when asked). Returns
+    the field's runs."""
+    runs = []
     for kind, text in (("begin", None), ("instr", instruction), ("separate", None),
-                       ("text", "1"), ("end", None)):
+                       ("text", cached), ("end", None)):
         run = paragraph.add_run()
+        runs.append(run)
         run.font.size = Pt(size_pt)
         if kind == "instr":
             el = OxmlElement("w:instrText")
@@ -154,7 +164,17 @@ def _field(paragraph: Any, instruction: str, size_pt: float) -> None:
         else:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
+            if kind == "begin" and dirty:
+                el.set(qn("w:dirty"), "true")
         run._r.append(el)
+    return runs
+
+
+def bookmark_name(anchor: str) -> str:
+    """A heading's bookmark: hidden (a leading _), letters, digits and _ only, at most 40
+    characters (Word's limits); a longer anchor is named by its hash."""
+    name = "_Ref_" + anchor.replace("-", "_")
+    return name if len(name) <= 40 else "_Ref_" + hashlib.sha1(anchor.encode()).hexdigest()[:16]
 
 
 def _footer_fields(paragraph: Any, pattern: str, size_pt: float) -> None:
@@ -179,10 +199,24 @@ def _paragraph(p_docx: Any, p: Paragraph, base_size: float, style: Style) -> Non
         fmt.first_line_indent = -Pt(base_size * BULLET_INDENT)
         p_docx.add_run(p.bullet + " ").font.size = size
     for r in p.runs:
-        for run in glyphs.docx_runs(p_docx, r.text, _set_fonts):
+        for run in _run_pieces(p_docx, r, size.pt):
             run.bold = r.bold or None
             run.underline = WD_UNDERLINE.DOUBLE if r.underline == "double" else (r.underline or None)
             run.font.size = size
+
+
+def _run_pieces(p_docx: Any, r: Run, size_pt: float) -> list[Any]:
+    """The runs a model run becomes: its text, or a page reference's text around a PAGEREF
+    field to the heading's bookmark (its cached result, shown before the client updates
+    fields, is PAGE_UNKNOWN)."""
+    if r.page_ref is None:
+        return glyphs.docx_runs(p_docx, r.text, _set_fonts)
+    before, after = r.page_ref.parts()
+    runs = glyphs.docx_runs(p_docx, before, _set_fonts) if before else []
+    runs += _field(p_docx, f"PAGEREF {bookmark_name(r.page_ref.anchor)} \\h", size_pt, cached=PAGE_UNKNOWN,
+                   dirty=True)
+    runs += glyphs.docx_runs(p_docx, after, _set_fonts) if after else []
+    return runs
 
 
 
@@ -444,6 +478,7 @@ def write(document: Document, options: WriterOptions) -> Rendered:
     pending_break = False
     sections = 0
     charts = 0
+    bookmarks = 0
     for block in document.blocks:
         if isinstance(block, PageBreak):
             pending_break = True
@@ -455,6 +490,9 @@ def write(document: Document, options: WriterOptions) -> Rendered:
             p = doc.add_heading(level=block.level)
             p.paragraph_format.keep_with_next = True  # a heading stays with what it heads
             glyphs.docx_runs(p, block.text, _set_fonts)
+            if block.anchor:  # the target of PAGEREF fields: the heading's text
+                bookmarks += 1
+                ox.bookmark(p._p, bookmark_name(block.anchor), bookmarks)
             if block.aside:
                 # The owning group sits at the right end of the heading line, as printed.
                 p.paragraph_format.tab_stops.add_tab_stop(

@@ -117,3 +117,14 @@ def separator(p: Any, line_twips: int) -> None:
     rpr = put(ppr, element("w:rPr"), P_PR)
     rpr.append(element("w:sz", val="2"))
     rpr.append(element("w:szCs", val="2"))
+
+
+def bookmark(p: Any, name: str, number: int) -> None:
+    """A bookmark ``name`` around the runs of paragraph ``p`` (a PAGEREF field's target)."""
+    start = element("w:bookmarkStart", id=str(number), name=name)
+    ppr = p.find(qn("w:pPr"))
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(element("w:bookmarkEnd", id=str(number)))
