@@ -278,6 +278,8 @@ class Document:
     header_lines: tuple[str, ...] = ()  # right-aligned at the top of every page
     legend: str | None = None  # a line printed on every page, under the header
     footer: str = "{page} / {pages} ページ"
+    # A vertical 分野 label printed again at the top of a page where its 分野 goes on (PDF).
+    continued: str = "{label}（続き）"
     sheet_name: str = "Sheet1"
     metadata: tuple[tuple[str, str], ...] = ()  # branch, fiscal year, … for file properties
     quarter: int | None = None  # a quarterly document (実施状況): one file per quarter

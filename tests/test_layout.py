@@ -16,6 +16,7 @@ from reportgen.document import Document, Heading, PageBreak, Table
 from reportgen.phrases import LONGEST_KEPT, phrases
 from reportgen.wareki import FiscalYear
 from reportgen.writers import WRITERS
+from reportgen.writers import pdf as pdf_writer
 from reportgen.writers.shared import WriterOptions
 from tests.conftest import DATA
 from tests.extract import norm, pdf_lines
@@ -197,3 +198,44 @@ def test_a_heading_beside_its_group_prints_as_one_run_of_text(sample_output: Pat
         heading = f"{s.number}{s.title}"
         if len(heading) <= 25:
             assert any(line.startswith(heading) and line.endswith(s.group) for line in lines), heading
+
+
+@pytest.mark.parametrize("kind", ["progress", "plan-comparison"])
+def test_a_field_going_on_is_labelled_again_at_the_page_top(samples: dict[str, tuple[Document, Path]],
+                                                            kind: str, tmp_path: Path) -> None:
+    """The vertical 分野 column of a page on which a 分野 goes on opens with 「…（続き）」, the
+    label of the 分野 the page before ended in; a page that opens with a new 分野 has no such
+    label. Not checked: a page that opens with the rest of a row split over the break (its
+    cells, the label's included, began on the page before)."""
+    doc, _ = samples[kind]
+    rendered = pdf_writer.render(doc, WriterOptions())
+    split, before = set(), set()
+    for number, page in enumerate(rendered.pages, start=1):
+        rows = [box.element.get("data-row") for box in page._page_box.descendants()
+                if getattr(box, "element_tag", "") == "tr" and box.element.get("data-row")]
+        if rows and rows[0] in before:
+            split.add(number)
+        before = set(rows)
+    path = tmp_path / f"{kind}.pdf"
+    rendered.write_pdf(path)
+    labels = [norm(c.text) for b in doc.blocks if isinstance(b, Table) for row in b.body for c in row.cells
+              if c.vertical]
+    assert labels
+    current, continued = None, 0
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            heads = sorted((w for w in page.extract_words() if norm(w["text"]) == "分野"), key=lambda w: w["top"])
+            if not heads:
+                continue  # the cover and 基本方針
+            column = [c for c in page.chars if c["x0"] < heads[0]["x1"] + 2 and c["top"] > heads[0]["bottom"]]
+            text = norm("".join(c["text"] for c in sorted(column, key=lambda c: (c["top"], c["x0"]))))
+            opens_new = any(text.startswith(lb) and not text.startswith(f"{lb}(続き)") for lb in labels)
+            if current is not None and number not in split and not opens_new:
+                assert text.startswith(f"{current}(続き)"), (number, text[:30], current)
+                continued += 1
+            if number in split:
+                assert "(続き)" not in text[:len(current or "") + 4], (number, text[:30])
+            for label in labels:  # the 分野 the page ends in: the last label begun on it
+                if label in text.replace(f"{label}(続き)", ""):
+                    current = label
+    assert continued

@@ -39,7 +39,7 @@ from reportgen.fonts import office_font
 from reportgen.writers import docx_chart
 from reportgen.writers import docx_oxml as ox
 from reportgen.writers.figure_widths import figure_needs, share_width
-from reportgen.writers.shared import Rendered, WriterOptions, reproducible_zip, unknown_block
+from reportgen.writers.shared import Rendered, WriterOptions, reproducible_zip, unknown_block, vertical_chains
 
 _ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -303,33 +303,12 @@ def _widths_pt(table: Table, width_pt: float, base_size: float, layout: _Layout,
     return share_width(width_pt, relative, figure_needs(table, layout.family, base_size, pad, layout.style.ratio))
 
 
-def _vertical_chains(table: Table, grid: list[list[Cell | None]]) -> dict[tuple[int, int], int]:
-    """(row, column) of each vertical label that empty joined cells continue below it, and
-    how many rows the label and those cells take together."""
-    chains: dict[tuple[int, int], int] = {}
-    for r in range(len(table.header), len(grid)):
-        for c, item in enumerate(grid[r]):
-            if item is None or not item.vertical or item.rowspan > 1 or item.colspan > 1:
-                continue
-            end = r + 1
-            while end < len(grid) and _continues(grid[end][c]):
-                end += 1
-            if end - r > 1:
-                chains[(r, c)] = end - r
-    return chains
-
-
-def _continues(item: Cell | None) -> bool:
-    return (item is not None and item.joined and not item.vertical and item.rowspan == 1 and item.colspan == 1
-            and not item.tables and not item.text.strip())
-
-
 def _row_heights(table: Table, width_pt: float, base_size: float, layout: _Layout,
                  figure: bool = False) -> list[float]:
     """Estimated height of each row (header rows first). A cell spanning rows counts whole
     in each of them, so a row is thought taller, never shorter, than it is."""
     grid = table.grid()
-    chains = _vertical_chains(table, grid)
+    chains = vertical_chains(table, grid)
     widths = _widths_pt(table, width_pt, base_size, layout, figure)
     heights = [0.0] * len(grid)
     in_chain = {(r + i, c) for (r, c), n in chains.items() for i in range(n)}
@@ -418,7 +397,7 @@ def _table(container: Any, table: Table, width_mm: float, base_size: float, styl
                 target = target.merge(unmerged[r + item.rowspan - 1][c + item.colspan - 1])
             _fill_cell(target, item, r < n_header, base_size, sum(widths_mm[c:c + item.colspan]), layout,
                        may_split=not all(keep[r:r + item.rowspan]))
-    chains = _vertical_chains(table, grid)
+    chains = vertical_chains(table, grid)
     in_chain = {(r + i, c) for (r, c), n in chains.items() for i in range(1, n)}
     joined = [(r, c) for r, cells in enumerate(grid) for c, item in enumerate(cells)
               if item is not None and item.joined and r > 0 and (r, c) not in in_chain]

@@ -17,7 +17,7 @@ import logging
 import os
 import typing
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -25,11 +25,11 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from reportgen.document import Block, Document, Style
+from reportgen.document import Block, Document, Style, Table
 from reportgen.phrases import phrase_html
 from reportgen.templating import TEMPLATE_DIR
 from reportgen.writers.chart_svg import to_svg
-from reportgen.writers.shared import Rendered, WriterOptions, unknown_block
+from reportgen.writers.shared import Rendered, WriterOptions, unknown_block, vertical_chains
 
 HTML_DIR = TEMPLATE_DIR / "html"
 _ENV = jinja2.Environment(
@@ -73,7 +73,8 @@ def footer_css(pattern: str) -> str:
     return " ".join(parts) or '""'
 
 
-def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[str] = frozenset()) -> str:
+def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[str] = frozenset(),
+            continued: Mapping[str, tuple[int, str]] | None = None) -> str:
     # The fallback last: Pango takes a character from it only where the fonts before lack it.
     style = document.style
     families = (*style.gothic, style.fallback, "sans-serif")
@@ -83,6 +84,7 @@ def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[
     return _ENV.get_template("document.html.j2").render(
         doc=document,
         breakable=breakable,
+        continued=continued or {},
         css=(html_dir / "document.css").read_text(encoding="utf-8"),
         font_css=", ".join(css_string(f) if f != "sans-serif" else f for f in families),
         footer_css=footer_css(document.footer),
@@ -134,8 +136,9 @@ def top_margin_mm(document: Document) -> float:
     return round(document.page.margin_mm + header + legend, 3)
 
 
-# Each pass can only move rows later, and few rows are that tall: two passes settle a sheet.
-MAX_PASSES = 3
+# Each pass can only move rows later, and few rows are that tall: two passes settle a sheet;
+# a continued 分野 label (taller than its row, at a page top) may take one more.
+MAX_PASSES = 4
 
 
 def rows_without_header(pages: list[Any]) -> frozenset[str]:
@@ -158,6 +161,45 @@ def rows_without_header(pages: list[Any]) -> frozenset[str]:
             elif row := element.get("data-row"):
                 first.setdefault(row.split("-")[0], row)
         found |= {row for table, row in first.items() if table not in heads}
+    return frozenset(found)
+
+
+def label_chains(document: Document) -> dict[str, tuple[int, str]]:
+    """Row key (as the template writes ``data-row``) → (index in the row's cells, label) of each
+    body row whose cell continues a vertical 分野 label of a row above it: the rows that print
+    the label again, 「…（続き）」, when they open a page."""
+    out: dict[str, tuple[int, str]] = {}
+    for n, block in enumerate(document.blocks, start=1):
+        if not isinstance(block, Table) or not block.header:
+            continue
+        grid = block.grid()
+        heads = len(block.header)
+        for (r, c), k in vertical_chains(block, grid).items():
+            label = grid[r][c]
+            assert label is not None
+            text = document.continued.format(label=label.text.replace("\n", ""))
+            for row in range(r + 1, r + k):
+                cells = block.body[row - heads].cells
+                index = next(i for i, item in enumerate(cells) if item is grid[row][c])
+                out[f"t{n}-{row - heads + 1}"] = (index, text)
+    return out
+
+
+def rows_opening_pages(pages: list[Any]) -> frozenset[str]:
+    """The first body row of each table on each page (``data-row`` keys), unless it is the
+    rest of a row split over the page break: its cells began on the page before."""
+    found = set()
+    before: set[str] = set()
+    for page in pages:
+        first: dict[str, str] = {}
+        rows: set[str] = set()
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and getattr(box, "element_tag", "") == "tr" and (row := element.get("data-row")):
+                first.setdefault(row.split("-")[0], row)
+                rows.add(row)
+        found |= set(first.values()) - before
+        before = rows
     return frozenset(found)
 
 
@@ -188,6 +230,16 @@ def _url_fetcher() -> Any:
 
 
 def write(document: Document, options: WriterOptions) -> Rendered:
+    rendered = render(document, options)
+    out = io.BytesIO()
+    with _quiet("weasyprint", "fontTools"):
+        rendered.write_pdf(out)
+    return Rendered(out.getvalue(), pages=len(rendered.pages))
+
+
+def render(document: Document, options: WriterOptions) -> Any:
+    """The document laid out (WeasyPrint's ``Document``), before it is written; tests read
+    its boxes (which row opens which page)."""
     # fontconfig names a family in the user's language (BIZ UDゴシック under LANG=ja_JP), and
     # WeasyPrint embeds that name: fixed to English so the bytes do not depend on the locale.
     # Read once, when fontconfig starts, which is below.
@@ -195,7 +247,7 @@ def write(document: Document, options: WriterOptions) -> Rendered:
     from weasyprint import CSS, HTML  # heavy import: only when a PDF is asked for
 
     with _quiet("weasyprint", "fontTools"):
-        return _write(document, options, HTML, CSS)
+        return _render(document, options, HTML, CSS)
 
 
 @contextlib.contextmanager
@@ -213,19 +265,23 @@ def _quiet(*names: str) -> Iterator[None]:
             logger.setLevel(level)
 
 
-def _write(document: Document, options: WriterOptions, HTML: Any, CSS: Any) -> Rendered:
+def _render(document: Document, options: WriterOptions, HTML: Any, CSS: Any) -> Any:
     stylesheets = []
     if options.stylesheet is not None:  # the branch's CSS; its url()s go through the same fetcher
         stylesheets.append(CSS(string=options.stylesheet.read_text(encoding="utf-8"), base_url=str(HTML_DIR),
                                url_fetcher=_url_fetcher()))
     breakable: frozenset[str] = frozenset()
+    chains = label_chains(document)
+    continued: dict[str, tuple[int, str]] = {}
     for _ in range(MAX_PASSES):
-        rendered = HTML(string=to_html(document, breakable=breakable), base_url=str(HTML_DIR),
+        rendered = HTML(string=to_html(document, breakable=breakable, continued=continued), base_url=str(HTML_DIR),
                         url_fetcher=_url_fetcher()).render(stylesheets=stylesheets)
         headless = rows_without_header(rendered.pages)
-        if not headless - breakable:
+        # A row that continues a 分野 and opens a page prints the label again; a row that
+        # printed it and no longer opens a page (the pages before it moved) prints it no more.
+        opening = {row: chains[row] for row in rows_opening_pages(rendered.pages) if row in chains}
+        if not headless - breakable and opening == continued:
             break
         breakable |= headless
-    out = io.BytesIO()
-    rendered.write_pdf(out)
-    return Rendered(out.getvalue(), pages=len(rendered.pages))
+        continued = opening
+    return rendered

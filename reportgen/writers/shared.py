@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reportgen.document import NumberFormat, Paragraph
+from reportgen.document import Cell, NumberFormat, Paragraph, Table
 from reportgen.errors import RenderError, UsageError
 
 # Fixed when SOURCE_DATE_EPOCH is unset, so the same data always gives the same bytes.
@@ -74,3 +74,24 @@ def reproducible_zip(data: bytes, timestamp: datetime) -> bytes:
             info.external_attr = 0o600 << 16
             dst.writestr(info, src.read(name))
     return out.getvalue()
+
+
+def vertical_chains(table: Table, grid: list[list[Cell | None]]) -> dict[tuple[int, int], int]:
+    """(row, column) of each vertical label that empty joined cells continue below it, and
+    how many rows the label and those cells take together."""
+    chains: dict[tuple[int, int], int] = {}
+    for r in range(len(table.header), len(grid)):
+        for c, item in enumerate(grid[r]):
+            if item is None or not item.vertical or item.rowspan > 1 or item.colspan > 1:
+                continue
+            end = r + 1
+            while end < len(grid) and continues_label(grid[end][c]):
+                end += 1
+            if end - r > 1:
+                chains[(r, c)] = end - r
+    return chains
+
+
+def continues_label(item: Cell | None) -> bool:
+    return (item is not None and item.joined and not item.vertical and item.rowspan == 1 and item.colspan == 1
+            and not item.tables and not item.text.strip())
