@@ -212,7 +212,12 @@ def _lay_out(blocks: list[Block], setup: _Setup) -> SheetLayout:
             builder.chart(block, data_table(block), setup.font.style.chart_height_mm * 72 / 25.4)
         else:
             raise unknown_block("XLSX", block)
-    return builder.sheet
+    sheet = builder.sheet
+    # No break after the last row with cells: before the spacer that ends a sheet.
+    last = max((it.row + it.rows - 1 for it in sheet.items), default=0)
+    sheet.row_breaks = [row for row in layout.page_breaks(sheet.heights, sheet.keep, setup.page.height_pt,
+                                                          sheet.print_title) if row < last]
+    return sheet
 
 
 def _headed(block: Block) -> bool:

@@ -116,6 +116,8 @@ class Item:
 class Block:
     heights: list[float]
     items: list[Item] = field(default_factory=list)
+    # Rows (0-based) kept on the page of the row after them: headings, table headers, section rows.
+    keep: set[int] = field(default_factory=set)
 
     @property
     def height(self) -> float:
@@ -130,7 +132,8 @@ class SheetLayout:
     heights: list[float] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
     print_title: tuple[int, int] | None = None  # 1-based sheet rows of the header to repeat
-    row_breaks: list[int] = field(default_factory=list)
+    row_breaks: list[int] = field(default_factory=list)  # a page ends after each of these rows
+    keep: set[int] = field(default_factory=set)  # 1-based rows kept with the row after them
     charts: list[ChartPlace] = field(default_factory=list)
 
     def add(self, block: Block) -> int:
@@ -140,6 +143,7 @@ class SheetLayout:
             item.row += first
         self.heights.extend(block.heights)
         self.items.extend(block.items)
+        self.keep |= {first + r for r in block.keep}
         return first
 
     def skip(self, height: float) -> None:
@@ -536,6 +540,45 @@ class Page:
     height_pt: float
 
 
+def page_breaks(heights: Sequence[float], keep: set[int], page_pt: float,
+                title: tuple[int, int] | None) -> list[int]:
+    """Every page break of the sheet (the row each page ends after), so that each row of
+    ``keep`` is on the page of the row after it: where such a run of rows and the row after
+    them would not fit under what the page already holds, the page ends before the run.
+    Every page after the ``title`` rows starts with them (print titles).
+
+    All breaks are written, not only those before a heading: a client left to break the rest
+    breaks where its own row heights and print scale say (LibreOffice printed plan-budget at
+    98 %, fitting more rows on a page than the sheet's heights add up to), so the pages would
+    drift from those computed here and a heading could again end a page. Pages are filled to
+    ``PAGE_SAFETY`` of the printable height, so that a client whose page holds a little less
+    adds no break of its own."""
+    page_pt *= PAGE_SAFETY
+    title_pt = sum(heights[title[0] - 1:title[1]]) if title else 0.0
+    breaks: list[int] = []
+    used = 0.0
+    n = len(heights)
+
+    def top(row: int) -> float:  # what a page that opens with ``row`` holds before it
+        return title_pt if title and row > title[1] else 0.0
+
+    for row in range(1, n + 1):
+        h = heights[row - 1]
+        need = h
+        if row in keep and row - 1 not in keep:
+            end = row
+            while end in keep and end < n:
+                end += 1
+            need = max(h, sum(heights[row - 1:end]))
+            if top(row) + need > page_pt:  # taller than a page: kept only as far as it fits
+                need = h
+        if used > top(row) and used + need > page_pt:
+            breaks.append(row - 1)
+            used = top(row)
+        used += h
+    return breaks
+
+
 def printable(document: Document, top_mm: float, bottom_mm: float) -> Page:
     w, h = document.page.size_mm
     margin = document.page.margin_mm
@@ -547,6 +590,9 @@ def printable(document: Document, top_mm: float, bottom_mm: float) -> Page:
 
 SPACER_PT = 8.0  # an empty row after a table, as the space between blocks on paper
 PAGE_FILL = 0.85  # a sheet's earlier tables end on its first page when they end above this
+# Pages are filled to this share of the printable height: row heights are estimates, and the
+# clients round them to whole pixels.
+PAGE_SAFETY = 0.98
 
 
 def _empty(item: Cell) -> bool:
@@ -568,7 +614,7 @@ class SheetBuilder(RowLayout):
         for chunk in m.pieces(paragraphs, width, size):
             h = m.height(chunk, width, size) if chunk else V_PAD_PT + m.line_pt(size)
             self.sheet.add(Block([h], [Item(0, 1, span, paragraphs=chunk, align=align, size_pt=size,
-                                            border=False, kind=kind)]))
+                                            border=False, kind=kind)], keep={0} if kind == "heading" else set()))
 
     def heading(self, level: int, text: str) -> None:
         size = self.measure.font.style.heading(level)
@@ -687,4 +733,8 @@ class SheetBuilder(RowLayout):
             out.items.append(it)
         # Keep the writer's order stable: top to bottom, left to right.
         out.items.sort(key=lambda it: (it.row, it.col))
+        # The header stays with the first row; a section row with the row after it.
+        out.keep = set(range(starts[heads])) | {
+            y for r, row in enumerate(table.body, start=heads) if row.keep_with_next
+            for y in range(starts[r], starts[r + 1])}
         return out, starts[heads]
