@@ -105,6 +105,26 @@ def test_every_measure_of_both_years_appears_once(gunma: Path) -> None:
     assert norm("令和3年度 群馬支部事業計画（案）及び保険者機能強化予算（案）") in text
 
 
+def test_the_previous_year_column_reads_as_seed_002_prints_it(gunma: Path) -> None:
+    """The R2 column: its ● measures in the seed's order, its own heading ［基盤的保険者機能関係］
+    and none for Ⅱ and Ⅲ (read from the DOCX's plan cells; the seed's R2 column text is the
+    lines that begin with ● or ［)."""
+    text = (SEEDS / "002_c277912751a80654.txt").read_text(encoding="utf-8")
+    seed = [norm(line) for line in text.splitlines() if line.strip().startswith(("●", "［"))]
+    rows = [r for t in docx_tables(gunma / "plan-budget.docx") for r in t]
+    # Field rows are one cell per year (3 columns each): the R2 half is the fourth column.
+    printed: list[str] = []
+    for r in rows:
+        for line in r[3].split("\n") if len(r) == 6 else ():
+            if line.startswith(("●", "［")) and norm(line) not in printed:
+                printed.append(norm(line))
+    # The seed wraps long headings over lines: compare each with the start of the printed one.
+    assert len(printed) == len(seed)
+    for got, want in zip(printed, seed, strict=True):
+        assert got.startswith(want[:16]), (got, want)
+    assert not any(norm(r[3]).startswith(("Ⅱ", "Ⅲ", "Ⅰ")) for r in rows if len(r) == 6)
+
+
 @pytest.fixture(scope="module")
 def saitama(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build("saitama", "R5", "plan-comparison", tmp_path_factory.mktemp("out"))

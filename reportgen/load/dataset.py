@@ -406,7 +406,7 @@ def _plan(source: Source, previous: Plan | None, problems: list[Problem]) -> Pla
                             "the id of a measure in last year's plan.yaml"))
             measures.append(Measure(m.id, m.number, m.title, tuple(m.tags), tuple(paragraphs),
                                     tuple(m.absorbs)))
-        fields.append(PlanField(f.id, f.number, f.title, tuple(f.lead), tuple(measures)))
+        fields.append(PlanField(f.id, f.number, f.title, tuple(f.lead), tuple(measures), f.printed))
     if len(problems) > before:
         return None
     notes = tuple(PlanNote(n.title, tuple(n.paragraphs)) for n in parsed.notes)

@@ -139,6 +139,9 @@ class PlanFieldIn(Strict):
     id: Id
     number: str = ""
     title: Text
+    # The heading as this plan prints it beside another year's (plan-budget), where that is not
+    # its number and title: ［基盤的保険者機能関係］; "" prints none.
+    printed: str | None = None
     lead: list[Text] = []
     measures: list[MeasureIn] = []
 

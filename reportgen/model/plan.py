@@ -38,10 +38,15 @@ class PlanField:
     title: str
     lead: tuple[str, ...] = ()
     measures: tuple[Measure, ...] = ()
+    printed: str | None = None  # the heading as the plan prints it, where not number and title
 
     @property
     def heading(self) -> str:
         return f"{self.number} {self.title}".strip()
+
+    @property
+    def printed_heading(self) -> str:
+        return self.heading if self.printed is None else self.printed
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,8 @@ def build(data: DataSet, template: Template) -> Document:
     )
     body: list[Row] = []
     for group in pair_plans(data.plan, data.previous.plan):
-        new_field = group.new.heading if group.new else ""
-        old_field = group.old.heading if group.old else ""
+        new_field = group.new.printed_heading if group.new else ""
+        old_field = group.old.printed_heading if group.old else ""
         lead = (Cell((para(new_field, bold=True), *(para(t) for t in (group.new.lead if group.new else ()))),
                      colspan=3),
                 Cell((para(old_field, bold=True), *(para(t) for t in (group.old.lead if group.old else ()))),

@@ -38,7 +38,9 @@ def pair_plans(new: Plan, old: Plan) -> list[FieldGroup]:
     for field in new.fields:
         rows[field.id] = []
         for m in field.measures:
-            ids = [i for i in (m.id, *m.absorbs) if i in old_measures and i not in taken]
+            # In their old order: the old column reads as last year's plan did.
+            ids = sorted((i for i in (m.id, *m.absorbs) if i in old_measures and i not in taken),
+                         key=old_order.index)
             taken.update(ids)
             rows[field.id].append(Pair(m, tuple(old_measures[i][1] for i in ids)))
     old_fields = {f.id: f for f in old.fields}
