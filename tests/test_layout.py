@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +240,38 @@ def test_a_field_going_on_is_labelled_again_at_the_page_top(samples: dict[str, t
                 if label in text.replace(f"{label}(続き)", ""):
                     current = label
     assert continued
+
+
+def _header_fonts(path: Path, lines: tuple[str, ...]) -> list[set[str]]:
+    """Per page, the fonts of the page header's lines (empty where the page has none: a cover)."""
+    out = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            top = [line for line in page.extract_text_lines(return_chars=True) if line["top"] < page.height / 8]
+            found = [line for line in top if any(norm(h) in norm(line["text"]) for h in lines)]
+            out.append({c["fontname"].split("+")[-1] for line in found for c in line["chars"]})
+    return out
+
+
+@pytest.mark.parametrize("kind", [s[2] for s in SAMPLES])
+def test_page_headers_are_set_in_the_body_font(samples: dict[str, tuple[Document, Path]], kind: str,
+                                               tmp_path: Path) -> None:
+    """Every page header in BIZ UDゴシック, and `&` printed as `&` (the sample's council with an
+    ampersand put into its header lines)."""
+    doc, path = samples[kind]
+    if not doc.header_lines and kind != "kpi-summary":
+        pytest.skip("the sample names no council: no page header (kpi-summary is laid out with one)")
+    if not doc.header_lines:  # shizuoka's documents name no council: kpi-summary with one
+        doc = replace(doc, header_lines=("機密性2", "第5回静岡支部評議会 資料2"))
+        path = tmp_path / f"{kind}.pdf"
+        path.write_bytes(WRITERS["pdf"](doc, WriterOptions()).data)
+    fonts = _header_fonts(path, doc.header_lines)
+    assert sum(bool(f) for f in fonts) >= len(fonts) - 1  # the progress sheet's cover has none
+    assert all(f <= {"BIZ-UDGothic"} for f in fonts), fonts
+    if kind == "kpi-summary":  # one page: quick to lay out again
+        amp = replace(doc, header_lines=("R&D 第5回静岡支部評議会 資料2",), legend="A & B <c>")
+        out = tmp_path / "amp.pdf"
+        out.write_bytes(WRITERS["pdf"](amp, WriterOptions()).data)
+        with pdfplumber.open(out) as pdf:
+            text = pdf.pages[0].extract_text()
+        assert "R&D" in text and "A & B <c>" in text and "&amp;" not in text
