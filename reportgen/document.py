@@ -53,6 +53,17 @@ class Paragraph:
     def text(self) -> str:
         return "".join(r.text for r in self.runs)
 
+    def printed(self) -> list[str]:
+        """The text every format prints alike: the pieces between page references (a page
+        reference prints a page number in one format, a section's name in another)."""
+        pieces = [""]
+        for r in self.runs:
+            if r.page_ref is None:
+                pieces[-1] += r.text
+            else:
+                pieces.append("")
+        return pieces
+
 
 def para(text: str, **kwargs: Any) -> Paragraph:
     return Paragraph((Run(text, bold=kwargs.pop("bold", False)),), **kwargs)
@@ -99,8 +110,9 @@ class Cell:
         return "\n".join(p.text for p in self.content)
 
     def texts(self) -> list[str]:
-        """Every paragraph's text, those of the tables inside included."""
-        out = [p.text for p in self.content]
+        """Every paragraph's text (as every format prints it: Paragraph.printed), those of the
+        tables inside included."""
+        out = [t for p in self.content for t in p.printed()]
         for table in self.tables:
             out.extend(t for row in (*table.header, *table.body) for c in row.cells for t in c.texts())
         return out
@@ -318,7 +330,7 @@ def plain_text(document: Document) -> list[str]:
             if block.aside:
                 out.append(block.aside)
         elif isinstance(block, Paragraph):
-            out.append(block.text)
+            out.extend(block.printed())
         elif isinstance(block, Table):
             out.extend(t for row in (*block.header, *block.body) for c in row.cells for t in c.texts())
         elif isinstance(block, Chart):
