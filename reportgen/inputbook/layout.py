@@ -71,7 +71,10 @@ PLAN_FIELDS = Sheet("計画_分野", PLAN_FILE,
     Column("id", "分野ID", 16),
     Column("number", "番号", 8),
     Column("title", "分野名", 40),
+    # plan.yaml's printed: the heading beside the next year's plan; NO_HEADING for "" (none).
+    Column("printed", "翌年度と並べた時の見出し", 28),
 ))
+NO_HEADING = "（なし）"  # a blank cell is no value at all; this one is the empty heading
 PLAN_MEASURES = Sheet("計画_施策", PLAN_FILE,
                       "施策を計画の順に。施策IDは毎年同じにします（新旧対照表はIDで対応づけます）。", (
     Column("field", "分野ID", 16),

@@ -259,7 +259,10 @@ def _plan(rows: dict[str, list[Row]], src: CellSource, problems: list[Problem]) 
         else:
             problems.append(Problem(kind.ref, None, kind.label, f"区分「{kind.text or ''}」は使えません。",
                                     ", ".join(L.POLICY_KINDS)))
-    fields, field_at = _owners(rows[L.PLAN_FIELDS.name], "fields", ("id", "number", "title"), src)
+    fields, field_at = _owners(rows[L.PLAN_FIELDS.name], "fields", ("id", "number", "title", "printed"), src)
+    for f in fields:
+        if f.get("printed") == L.NO_HEADING:
+            f["printed"] = ""
     measure_at: dict[str, tuple[int, int]] = {}
     for row in rows[L.PLAN_MEASURES.name]:
         found = _attach(row["field"], field_at, fields, ("fields", "measures"), "計画_分野", problems)

@@ -134,7 +134,9 @@ def _plan_rows(plan: dict[str, Any]) -> dict[str, list[Row]]:
         policy += [{"kind": "参考", "title": note["title"], "text": p} for p in paragraphs]
     fields, measures, text = [], [], []
     for f in plan.get("fields") or []:
-        fields.append({"id": f["id"], "number": f.get("number"), "title": f["title"]})
+        printed = f.get("printed")
+        fields.append({"id": f["id"], "number": f.get("number"), "title": f["title"],
+                       "printed": L.NO_HEADING if printed == "" else printed})
         text += [{"field": f["id"], "text": t} for t in f.get("lead") or []]
         for m in f.get("measures") or []:
             measures.append({"field": f["id"], "id": m["id"], "number": m.get("number"), "title": m["title"],
