@@ -201,6 +201,7 @@ def test_a_heading_beside_its_group_prints_as_one_run_of_text(sample_output: Pat
             assert any(line.startswith(heading) and line.endswith(s.group) for line in lines), heading
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["progress", "plan-comparison"])
 def test_a_field_going_on_is_labelled_again_at_the_page_top(samples: dict[str, tuple[Document, Path]],
                                                             kind: str, tmp_path: Path) -> None:
@@ -253,6 +254,7 @@ def _header_fonts(path: Path, lines: tuple[str, ...]) -> list[set[str]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", [s[2] for s in SAMPLES])
 def test_page_headers_are_set_in_the_body_font(samples: dict[str, tuple[Document, Path]], kind: str,
                                                tmp_path: Path) -> None:
