@@ -18,6 +18,7 @@ import os
 import typing
 import unicodedata
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -74,7 +75,7 @@ def footer_css(pattern: str) -> str:
 
 
 def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[str] = frozenset(),
-            continued: Mapping[str, tuple[int, str]] | None = None) -> str:
+            continued: Mapping[str, tuple[int, str, float]] | None = None) -> str:
     # The fallback last: Pango takes a character from it only where the fonts before lack it.
     style = document.style
     families = (*style.gothic, style.fallback, "sans-serif")
@@ -136,8 +137,13 @@ def top_margin_mm(document: Document) -> float:
     return round(document.page.margin_mm + header + legend, 3)
 
 
+# A label printed again (labels_again): its line height in em (.tate span in document.css),
+# the cell's vertical padding (CSS px), and CSS px in pt.
+TATE_LINE = 1.15
+TATE_PAD_PX = 8.0
+PX_PT = 0.75
 # Each pass can only move rows later, and few rows are that tall: two passes settle a sheet;
-# a continued 分野 label (taller than its row, at a page top) may take one more.
+# the 分野 labels printed again (which take no room) are laid out in one more.
 MAX_PASSES = 4
 
 
@@ -164,11 +170,20 @@ def rows_without_header(pages: list[Any]) -> frozenset[str]:
     return frozenset(found)
 
 
-def label_chains(document: Document) -> dict[str, tuple[int, str]]:
-    """Row key (as the template writes ``data-row``) → (index in the row's cells, label) of each
-    body row whose cell continues a vertical 分野 label of a row above it: the rows that print
-    the label again, 「…（続き）」, when they open a page."""
-    out: dict[str, tuple[int, str]] = {}
+@dataclass(frozen=True)
+class Again:
+    """A vertical 分野 label printed again in a row that continues it."""
+
+    index: int  # of the cell in the row's cells
+    text: str  # 「…（続き）」
+    chain: str  # the row key of the label's own row: the rows that continue it share it
+
+
+def label_chains(document: Document) -> dict[str, Again]:
+    """Row key (as the template writes ``data-row``) → the label of each body row whose cell
+    continues a vertical 分野 label of a row above it: the rows that print the label again,
+    「…（続き）」, when they open a page."""
+    out: dict[str, Again] = {}
     for n, block in enumerate(document.blocks, start=1):
         if not isinstance(block, Table) or not block.header:
             continue
@@ -181,26 +196,53 @@ def label_chains(document: Document) -> dict[str, tuple[int, str]]:
             for row in range(r + 1, r + k):
                 cells = block.body[row - heads].cells
                 index = next(i for i, item in enumerate(cells) if item is grid[row][c])
-                out[f"t{n}-{row - heads + 1}"] = (index, text)
+                out[f"t{n}-{row - heads + 1}"] = Again(index, text, f"t{n}-{r - heads + 1}")
     return out
 
 
-def rows_opening_pages(pages: list[Any]) -> frozenset[str]:
+def rows_opening_pages(pages: list[Any]) -> dict[str, list[tuple[str, float]]]:
     """The first body row of each table on each page (``data-row`` keys), unless it is the
-    rest of a row split over the page break: its cells began on the page before."""
-    found = set()
+    rest of a row split over the page break (its cells began on the page before); each with
+    the rows of its table on that page, from it on, and their heights (CSS px)."""
+    found: dict[str, list[tuple[str, float]]] = {}
     before: set[str] = set()
     for page in pages:
-        first: dict[str, str] = {}
-        rows: set[str] = set()
+        rows: dict[str, list[tuple[str, float]]] = {}
         for box in page._page_box.descendants():
             element = getattr(box, "element", None)
             if element is not None and getattr(box, "element_tag", "") == "tr" and (row := element.get("data-row")):
-                first.setdefault(row.split("-")[0], row)
-                rows.add(row)
-        found |= set(first.values()) - before
-        before = rows
-    return frozenset(found)
+                rows.setdefault(row.split("-")[0], []).append((row, box.height))
+        found |= {on[0][0]: on for on in rows.values() if on[0][0] not in before}
+        before = {row for on in rows.values() for row, _ in on}
+    return found
+
+
+def labels_again(opening: dict[str, list[tuple[str, float]]], chains: dict[str, Again],
+                 document: Document) -> dict[str, tuple[int, str, float]]:
+    """The labels to print again: row key → (cell index, text, size in pt). Each is laid over
+    the empty cells of its 分野 under it on the page and takes no room, so the pages stay as
+    they were laid out without it (a label that took room would move the pages after it, and
+    with them the rows that open pages). It is set at the small size, or smaller to fit those
+    cells, down to small of small; where even that does not fit, only 「（続き）」 is printed."""
+    style = document.style
+    small = style.body_pt * style.small_ratio
+    out = {}
+    for row, on in opening.items():
+        if row not in chains:
+            continue
+        again = chains[row]
+        room = 0.0
+        for key, height in on:  # the opener and the rows of its 分野 after it on the page
+            if key not in chains or chains[key].chain != again.chain:
+                break
+            room += height
+        text = again.text
+        fits = min(small, (room - TATE_PAD_PX) * PX_PT / (len(text) * TATE_LINE))
+        if fits < small * style.small_ratio:
+            text = document.continued.format(label="")
+            fits = min(small, (room - TATE_PAD_PX) * PX_PT / (len(text) * TATE_LINE))
+        out[row] = (again.index, text, round(max(fits, small * style.small_ratio), 1))
+    return out
 
 
 def fetch_package_file(url: str, headers: Any = None) -> Any:
@@ -272,14 +314,14 @@ def _render(document: Document, options: WriterOptions, HTML: Any, CSS: Any) -> 
                                url_fetcher=_url_fetcher()))
     breakable: frozenset[str] = frozenset()
     chains = label_chains(document)
-    continued: dict[str, tuple[int, str]] = {}
+    continued: dict[str, tuple[int, str, float]] = {}
     for _ in range(MAX_PASSES):
         rendered = HTML(string=to_html(document, breakable=breakable, continued=continued), base_url=str(HTML_DIR),
                         url_fetcher=_url_fetcher()).render(stylesheets=stylesheets)
         headless = rows_without_header(rendered.pages)
         # A row that continues a 分野 and opens a page prints the label again; a row that
         # printed it and no longer opens a page (the pages before it moved) prints it no more.
-        opening = {row: chains[row] for row in rows_opening_pages(rendered.pages) if row in chains}
+        opening = labels_again(rows_opening_pages(rendered.pages), chains, document)
         if not headless - breakable and opening == continued:
             break
         breakable |= headless
