@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -280,3 +281,17 @@ def test_page_headers_are_set_in_the_body_font(samples: dict[str, tuple[Document
         with pdfplumber.open(out) as pdf:
             text = pdf.pages[0].extract_text()
         assert "R&D" in text and "A & B <c>" in text and "&amp;" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", [s[2] for s in SAMPLES])
+def test_libreoffice_prints_no_docx_page_ending_with_a_heading(samples: dict[str, tuple[Document, Path]],
+                                                               kind: str, tmp_path: Path) -> None:
+    """Headings (keep_with_next) and section rows (keepNext in every paragraph of the row)."""
+    doc, _ = samples[kind]
+    path = tmp_path / f"{kind}.docx"
+    path.write_bytes(WRITERS["docx"](doc, WriterOptions()).data)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    assert pages_ending_with_a_heading(doc, tmp_path / f"{kind}.pdf") == []

@@ -424,6 +424,10 @@ def _table(container: Any, table: Table, width_mm: float, base_size: float, styl
             if not keep[i] or sum(heights[r:i + 1]) >= label:
                 break
             ox.keep_with_next(rows[i])
+    # A section row (a 分野's or a measure's heading) stays on the page of the row after it.
+    for r, row in enumerate(table.body, start=n_header):
+        if row.keep_with_next:
+            ox.keep_with_next(rows[r])
 
 
 def _vertical_labels(grid: list[list[Cell | None]], n_header: int, widths_mm: list[float], base_size: float,
