@@ -428,3 +428,12 @@ def pdf_ruled_cells(path: Path, rule_grey: float, shades: tuple[tuple[float, ...
                     (min(c["top"] for c in line), max(c["bottom"] for c in line), max(c["size"] for c in line))
                     for line in lines)))
     return out
+
+
+def libreoffice_pdf(path: Path, outdir: Path) -> Path:
+    """``path`` (DOCX, XLSX) printed to PDF by LibreOffice, as a user's client would, with a
+    profile of its own in ``outdir`` (sessions running side by side do not share one)."""
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{outdir}/profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(outdir), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    return outdir / f"{path.stem}.pdf"

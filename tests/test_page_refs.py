@@ -5,7 +5,6 @@ and title in the XLSX, which has no pages."""
 from __future__ import annotations
 
 import io
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from reportgen.writers import WRITERS
 from reportgen.writers.docx import bookmark_name
 from reportgen.writers.shared import WriterOptions
 from tests.conftest import DATA
-from tests.extract import norm, pdf_pages, xlsx_text
+from tests.extract import libreoffice_pdf, norm, pdf_pages, xlsx_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TARGET = "regional-healthcare-advocacy"  # （6）地域の医療提供体制への働きかけや…
@@ -93,9 +92,6 @@ def test_the_xlsx_prints_the_section_instead(kpi_results: Document, tmp_path: Pa
 @pytest.mark.slow
 def test_libreoffice_computes_the_docx_reference(sample_output: Path, kpi_results: Document,
                                                  tmp_path: Path) -> None:
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(sample_output / "kpi-results.docx")],
-                   check=True, capture_output=True, timeout=180)
-    pages = pdf_pages(tmp_path / "kpi-results.pdf")
+    pages = pdf_pages(libreoffice_pdf(sample_output / "kpi-results.docx", tmp_path))
     page, printed = _page_of_heading_and_reference(pages, _heading(kpi_results).text)
     assert printed.startswith(f"P{page}に記載"), (page, printed)

@@ -5,7 +5,6 @@ print titles) and, slow, from LibreOffice's printing of every sample."""
 from __future__ import annotations
 
 import io
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -20,7 +19,7 @@ from reportgen.writers.shared import WriterOptions
 from reportgen.writers.xlsx import _setup
 from reportgen.writers.xlsx.layout import PAGE_SAFETY, page_breaks
 from tests.conftest import DATA
-from tests.extract import norm
+from tests.extract import libreoffice_pdf, norm
 from tests.test_layout import SAMPLES, pages_ending_with_a_heading
 
 
@@ -81,13 +80,11 @@ def test_libreoffice_prints_no_sheet_page_ending_with_a_heading(kind: str, tmp_p
     doc = _sample(kind)
     path = tmp_path / f"{kind}.xlsx"
     path.write_bytes(WRITERS["xlsx"](doc, WriterOptions()).data)
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                   check=True, capture_output=True, timeout=180)
-    assert pages_ending_with_a_heading(doc, tmp_path / f"{kind}.pdf") == []
+    printed = libreoffice_pdf(path, tmp_path)
+    assert pages_ending_with_a_heading(doc, printed) == []
     # Every page is one the writer made: LibreOffice added none of its own.
     import pdfplumber
 
     book = openpyxl.load_workbook(path)
-    with pdfplumber.open(tmp_path / f"{kind}.pdf") as pdf:
+    with pdfplumber.open(printed) as pdf:
         assert len(pdf.pages) == sum(len(ws.row_breaks.brk) + 1 for ws in book.worksheets)
