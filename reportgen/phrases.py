@@ -10,6 +10,7 @@ that does not wrap, with a break opportunity (``<wbr>``) between phrases.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from html import escape
 
@@ -33,12 +34,15 @@ def phrases(text: str) -> list[str]:
             for piece in re.split(r"(\s+)", phrase) if piece]
 
 
-def phrase_html(text: str) -> Markup:
-    """Escaped HTML of ``text``: phrases kept whole, a possible line break between them."""
+def phrase_html(text: str, fits: Callable[[str], bool] | None = None) -> Markup:
+    """Escaped HTML of ``text``: phrases kept whole, a possible line break between them. A
+    phrase that ``fits`` says is wider than its line (a KPI's name in a narrow column header)
+    may break inside: kept whole, it would run over into the next column."""
     lines = []
     for line in text.split("\n"):
         lines.append("<wbr>".join(
-            f'<span class="ph">{escape(p, quote=False)}</span>' if len(p) <= LONGEST_KEPT and not p.isspace()
+            f'<span class="ph">{escape(p, quote=False)}</span>'
+            if len(p) <= LONGEST_KEPT and not p.isspace() and (fits is None or fits(p))
             else escape(p, quote=False)
             for p in phrases(line)
         ))

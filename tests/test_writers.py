@@ -109,3 +109,17 @@ def test_xlsx_a_second_table_takes_its_heading_and_unit_line_to_its_sheet() -> N
     assert texts[:3] == ["月別の推移", "（単位：万人）", "月"]
     assert second.title == "月別の推移"
     assert not any(c.value in ("月別の推移", "（単位：万人）") for row in first.iter_rows() for c in row)
+
+
+def test_a_header_phrase_wider_than_its_column_may_break_in_pdf() -> None:
+    """A phrase is kept whole (a span that does not wrap) only where it fits its column: a
+    KPI's name in a narrow column of kpi-national ran over into the next column's header."""
+    from reportgen.writers.pdf import to_html
+
+    name = "生活習慣病予防健診受診率"  # one BudouX phrase of 12 characters, 120 pt at 10 pt
+    header = Row((cell(name), cell("値")))
+    narrow = Document("t", "t", (Table((Column(1), Column(6)), (header,), ()),))  # 180 mm / 7: 73 pt
+    wide = Document("t", "t", (Table((Column(1), Column(1)), (header,), ()),))  # 90 mm: 255 pt
+    kept = f'<span class="ph">{name}</span>'
+    assert kept not in to_html(narrow) and name in to_html(narrow)
+    assert kept in to_html(wide)

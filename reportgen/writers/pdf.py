@@ -17,7 +17,7 @@ import logging
 import os
 import typing
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,9 +26,10 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from reportgen.document import Block, Document, Style, Table
+from reportgen.document import Block, Cell, Document, Paragraph, Style, Table
 from reportgen.phrases import phrase_html
 from reportgen.templating import TEMPLATE_DIR
+from reportgen.textmetrics import width_pt
 from reportgen.writers.chart_svg import to_svg
 from reportgen.writers.shared import Rendered, WriterOptions, unknown_block, vertical_chains
 
@@ -91,10 +92,40 @@ def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[
         footer_css=footer_css(document.footer),
         style_vars=style_vars(style),
         top_margin_mm=top_margin_mm(document),
+        fits=_phrase_fits(document),
         # Inline SVG (no data: URL, no file): the URL fetcher refuses both.
         chart_svg=lambda chart: Markup(to_svg(chart, document.page.content_width_mm,
                                               ", ".join((*style.gothic, style.fallback, "sans-serif")), style)),
     )
+
+
+def _phrase_fits(document: Document) -> Callable[[Cell, Paragraph], Callable[[str], bool] | None]:
+    """For a cell of a table of the page (fixed layout, widths known) and one of its
+    paragraphs: whether a phrase fits on one line of the cell. Figure tables inside cells are
+    laid out by their content and need none."""
+    style = document.style
+    family = style.gothic[0]
+    # A kept phrase may reach into the cell's padding, never over its rules.
+    rules_pt = 2.0
+    page_pt = document.page.content_width_mm / 25.4 * 72
+    rooms: dict[int, float] = {}
+    for block in document.blocks:
+        if isinstance(block, Table):
+            total = sum(c.width for c in block.columns)
+            for row in block.grid():
+                for start, cell in enumerate(row):
+                    if cell is not None:
+                        width = sum(c.width for c in block.columns[start:start + cell.colspan])
+                        rooms[id(cell)] = page_pt * width / total - rules_pt
+
+    def fits(cell: Cell, paragraph: Paragraph) -> Callable[[str], bool] | None:
+        room = rooms.get(id(cell))
+        if room is None:
+            return None
+        size = style.body_pt * style.ratio(paragraph.size)
+        return lambda phrase: width_pt(phrase, family, size) <= room
+
+    return fits
 
 
 def style_vars(style: Style) -> dict[str, str]:
