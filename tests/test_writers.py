@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 
 from reportgen.document import Cell, Column, Document, NumberFormat, Paragraph, Row, Run, Table, cell, para
 from reportgen.writers import WRITERS, WriterOptions
+from reportgen.writers import pdf as pdf_writer
 from reportgen.writers.pdf import footer_css
 from reportgen.writers.shared import excel_number_format
 from tests.extract import pdf_pages, pdf_text
@@ -78,13 +79,23 @@ def test_footer_pattern_becomes_page_counters() -> None:
 
 
 @pytest.mark.slow  # renders whole documents
-def test_the_header_repeats_above_rows_almost_a_page_tall_in_pdf(tmp_path: Path) -> None:
+def test_the_header_repeats_above_rows_almost_a_page_tall_in_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Rows from two thirds of a page to a full one: some fit a page only without the header,
     # which WeasyPrint would then leave out (Kozea/WeasyPrint#2679).
     rows = tuple(Row((cell(f"行{n}"), Cell(tuple(para(f"{n}-{i} 本文の行") for i in range(n)))))
                  for n in range(30, 46))
+    document = small(*rows)
+    laid_out: list[Document] = []  # every document the writer turns into HTML for WeasyPrint
+    to_html = pdf_writer.to_html
+    monkeypatch.setattr(pdf_writer, "to_html", lambda doc, **kw: laid_out.append(doc) or to_html(doc, **kw))
     pdf = tmp_path / "tall.pdf"
-    pdf.write_bytes(WRITERS["pdf"](small(*rows), WriterOptions()).data)
+    pdf.write_bytes(WRITERS["pdf"](document, WriterOptions()).data)
+    # The document is laid out once; the rows that would lose the header are found by a
+    # probe of the tall rows alone, before it.
+    assert laid_out.count(document) == 1
+    assert len(laid_out) == 2 and len(laid_out[0].blocks) < 2 * len(rows)
     pages = pdf_pages(pdf)
     assert len(pages) > 5
     assert all("項目" in page and "値" in page for page in pages)

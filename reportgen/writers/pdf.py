@@ -12,6 +12,7 @@ otherwise read any local file or reach the network.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import logging
 import os
@@ -26,10 +27,10 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from reportgen.document import Block, Cell, Document, Paragraph, Style, Table
+from reportgen.document import Block, Cell, Document, PageBreak, Paragraph, Style, Table
 from reportgen.phrases import phrase_html
 from reportgen.templating import TEMPLATE_DIR
-from reportgen.textmetrics import width_pt
+from reportgen.textmetrics import width_pt, wrapped_lines
 from reportgen.writers.chart_svg import to_svg
 from reportgen.writers.shared import Rendered, WriterOptions, unknown_block, vertical_chains
 
@@ -176,6 +177,100 @@ PX_PT = 0.75
 # Each pass can only move rows later, and few rows are that tall: two passes settle a sheet;
 # the 分野 labels printed again (which take no room) are laid out in one more.
 MAX_PASSES = 4
+# Rows estimated at least this share of the room under their header are probed. The
+# estimate below is rough (it does not know WeasyPrint's exact line heights, kinsoku or cell
+# rules): on the samples, rows over a third of a page are estimated at 0.69 to 1.19 times
+# their laid-out height, so a row 1.6 times as tall as estimated is still probed.
+PROBE_SHARE = 0.6
+# A row estimated at this many times the room fits under no header whatever the estimate's
+# error, so it is marked without a probe: the plan comparison's rows that run over several
+# pages would otherwise make most of the probe.
+SURE_SHARE = 1.5
+# A generous line height for the estimate, in em (the CSS sets paragraphs at 1.45), and a
+# cell's padding, rules and paragraph spacing.
+_EST_LINE_EM = 1.6
+_EST_CELL_PAD_PT = 12.0
+_MM_PT = 72 / 25.4
+
+
+def _estimate_pt(cell: Cell, width_pt: float, style: Style, body_pt: float) -> float:
+    """A generous guess at a cell's height (textmetrics' advance widths; no layout)."""
+    family = style.gothic[0]
+    if cell.vertical:
+        return len(cell.text) * body_pt * _EST_LINE_EM + _EST_CELL_PAD_PT
+    height = _EST_CELL_PAD_PT
+    for p in cell.content:
+        size = body_pt * style.ratio(p.size)
+        lines = wrapped_lines(p.text, max(width_pt - _EST_CELL_PAD_PT, size), family, size)
+        height += lines * size * _EST_LINE_EM
+    for nested in cell.tables:  # its columns as wide as their share (the PDF sizes them to fit)
+        height += sum(_row_estimates(nested, width_pt - _EST_CELL_PAD_PT, style, style.pdf_figure_pt))
+    return height
+
+
+def _row_estimates(table: Table, width_pt: float, style: Style, body_pt: float) -> list[float]:
+    """Estimated height of each row of ``table`` (header rows first); a spanned cell counts
+    whole in its first row."""
+    total = sum(c.width for c in table.columns)
+    widths = [width_pt * c.width / total for c in table.columns]
+    return [max((_estimate_pt(item, sum(widths[c:c + item.colspan]), style, body_pt)
+                 for c, item in enumerate(cells) if item is not None), default=0.0)
+            for cells in table.grid()]
+
+
+def _span_groups(table: Table) -> list[range]:
+    """The body as runs of rows that must stay together in a probe: rows joined by a rowspan,
+    and a section row (keep_with_next) with the row after it."""
+    grid = table.grid()[len(table.header):]
+    reach = [r + max((c.rowspan for c in cells if c is not None), default=1) for r, cells in enumerate(grid)]
+    groups: list[range] = []
+    start, end = 0, 0
+    for r in range(len(grid)):
+        end = max(end, reach[r])
+        if r + 1 >= end and not table.body[r].keep_with_next:
+            groups.append(range(start, r + 1))
+            start = end = r + 1
+    if start < len(grid):
+        groups.append(range(start, len(grid)))
+    return groups
+
+
+def probe_tables(document: Document) -> tuple[Document | None, dict[str, tuple[str, list[int]]], set[str]]:
+    """A small document of the rows that might not fit a page under their table's header.
+
+    Each such row (with the section rows kept with it and the rows a span joins to it) is
+    set on a page of its own under the header, with the document's page, style and CSS: a
+    row that fits there fits under the header anywhere, and one that does not is exactly
+    one that WeasyPrint would print without its header (#2679) wherever it lands. Returns
+    the probe, per probe table key the document's table key and row indices, and the rows
+    certainly too tall (SURE_SHARE) as template keys; the probe is None when no other row is
+    tall enough to be worth one.
+    """
+    page = document.page
+    width_pt = page.content_width_mm * _MM_PT
+    room_pt = (page.size_mm[1] - top_margin_mm(document) - page.margin_mm) * _MM_PT
+    body_pt = document.style.body_pt
+    blocks: list[Block] = []
+    origin: dict[str, tuple[str, list[int]]] = {}
+    sure: set[str] = set()
+    for index, block in enumerate(document.blocks, start=1):
+        if not isinstance(block, Table) or not block.header:
+            continue
+        heights = _row_estimates(block, width_pt, document.style, body_pt)
+        head, body = sum(heights[:len(block.header)]), heights[len(block.header):]
+        for group in _span_groups(block):
+            estimate = sum(body[r] for r in group)
+            if estimate < PROBE_SHARE * (room_pt - head):
+                continue
+            if len(group) == 1 and estimate >= SURE_SHARE * room_pt:
+                sure.add(f"t{index}-{group[0] + 1}")
+                continue
+            if blocks:
+                blocks.append(PageBreak())
+            blocks.append(dataclasses.replace(block, body=tuple(block.body[r] for r in group)))
+            origin[f"t{len(blocks)}"] = (f"t{index}", list(group))
+    probe = dataclasses.replace(document, blocks=tuple(blocks)) if blocks else None
+    return probe, origin, sure
 
 
 def rows_without_header(pages: list[Any]) -> frozenset[str]:
@@ -276,6 +371,20 @@ def labels_again(opening: dict[str, list[tuple[str, float]]], chains: dict[str, 
     return out
 
 
+def tall_rows(document: Document, layout: typing.Callable[[Document, frozenset[str]], Any]) -> frozenset[str]:
+    """The rows of ``document`` that fit no page under their table's header, as the template
+    keys them (t3-12): laid out by ``layout`` in a probe (probe_tables), never the whole
+    document."""
+    probe, origin, found = probe_tables(document)
+    if probe is None:
+        return frozenset(found)
+    for key in rows_without_header(layout(probe, frozenset()).pages):
+        table, _, row = key.partition("-")
+        target, rows = origin[table]
+        found.add(f"{target}-{rows[int(row) - 1] + 1}")
+    return frozenset(found)
+
+
 def fetch_package_file(url: str, headers: Any = None) -> Any:
     """WeasyPrint's URL fetcher: files under templates/html only; everything else refused.
 
@@ -343,12 +452,20 @@ def _render(document: Document, options: WriterOptions, HTML: Any, CSS: Any) -> 
     if options.stylesheet is not None:  # the branch's CSS; its url()s go through the same fetcher
         stylesheets.append(CSS(string=options.stylesheet.read_text(encoding="utf-8"), base_url=str(HTML_DIR),
                                url_fetcher=_url_fetcher()))
-    breakable: frozenset[str] = frozenset()
+
+    def layout(doc: Document, breakable: frozenset[str],
+               continued: Mapping[str, tuple[int, str, float]] | None = None) -> Any:
+        return HTML(string=to_html(doc, breakable=breakable, continued=continued), base_url=str(HTML_DIR),
+                    url_fetcher=_url_fetcher()).render(stylesheets=stylesheets)
+
+    # The rows that would lose their header (#2679) are found before the document's first
+    # layout, by a probe of the few rows tall enough to matter, and marked breakable; the
+    # loop below still catches a row the estimate missed (a second layout, never a lost header).
+    breakable = tall_rows(document, layout)
     chains = label_chains(document)
     continued: dict[str, tuple[int, str, float]] = {}
     for _ in range(MAX_PASSES):
-        rendered = HTML(string=to_html(document, breakable=breakable, continued=continued), base_url=str(HTML_DIR),
-                        url_fetcher=_url_fetcher()).render(stylesheets=stylesheets)
+        rendered = layout(document, breakable, continued)
         headless = rows_without_header(rendered.pages)
         # A row that continues a 分野 and opens a page prints the label again; a row that
         # printed it and no longer opens a page (the pages before it moved) prints it no more.
