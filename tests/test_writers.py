@@ -134,3 +134,20 @@ def test_a_header_phrase_wider_than_its_column_may_break_in_pdf() -> None:
     kept = f'<span class="ph">{name}</span>'
     assert kept not in to_html(narrow) and name in to_html(narrow)
     assert kept in to_html(wide)
+
+
+@pytest.mark.slow  # renders a document twice
+def test_the_probe_gives_the_bytes_of_laying_out_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without the probe (no row thought tall), the writer finds the headless rows in the
+    # layout and lays the document out again, as it did before the probe: the same PDF.
+    rows = tuple(Row((cell(f"行{n}"), Cell(tuple(para(f"{n}-{i} 本文の行") for i in range(n)))))
+                 for n in (12, 44, 20, 41, 38, 5))
+    document = small(*rows)
+    probed = WRITERS["pdf"](document, WriterOptions()).data
+    monkeypatch.setattr(pdf_writer, "PROBE_SHARE", float("inf"))
+    monkeypatch.setattr(pdf_writer, "SURE_SHARE", float("inf"))
+    laid_out: list[Document] = []
+    to_html = pdf_writer.to_html
+    monkeypatch.setattr(pdf_writer, "to_html", lambda doc, **kw: laid_out.append(doc) or to_html(doc, **kw))
+    assert WRITERS["pdf"](document, WriterOptions()).data == probed
+    assert laid_out.count(document) == 2  # the safety net's second layout
