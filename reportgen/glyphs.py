@@ -23,6 +23,7 @@ from typing import Any
 from reportgen.document import Style
 from reportgen.errors import Problem
 from reportgen.load.yaml_source import Loc, Source, format_loc, load_yaml
+from reportgen.textmetrics import open_font
 
 # The family fontconfig knows, which is also the name Office applications use.
 FALLBACK = "Noto Sans CJK JP"
@@ -50,10 +51,8 @@ def coverage(family: str) -> frozenset[int]:
     found = font_file(family)
     if found is None:
         return frozenset()
-    from fontTools.ttLib import TTFont
-
     path, index = found
-    font = TTFont(path, fontNumber=index, lazy=True)
+    font = open_font(path, index)
     try:
         return frozenset(font.getBestCmap() or ())
     finally:
