@@ -22,7 +22,7 @@ from typing import Any
 
 from reportgen.document import Style
 from reportgen.errors import Problem
-from reportgen.load.yaml_source import Loc, Source, format_loc, load_yaml
+from reportgen.load.yaml_source import Loc, Source, format_loc, load_yaml, read_text
 from reportgen.textmetrics import open_font
 
 # The family fontconfig knows, which is also the name Office applications use.
@@ -142,8 +142,16 @@ def unprintable(paths: Iterable[Path], families: Iterable[str] | None = None) ->
     families = chain(families)
     problems = []
     for path in paths:
+        text = read_text(path)
+        # Every character a value can hold is in the file as written (or its NFC form, as
+        # the loader normalises), unless an escape (\u…) spells it: when the file has
+        # neither an escape nor a character no font has, no value has one, and the file need
+        # not be parsed again (pure-Python YAML: half a second for a year's data; the build's
+        # load reads and checks the files it needs).
+        if "\\" not in text and not missing(text + unicodedata.normalize("NFC", text), families):
+            continue
         source = load_yaml(path)
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = text.splitlines()
         for loc, value in _strings(source.data, ()):
             for ch in missing(value, families):
                 problems.append(Problem(

@@ -79,6 +79,17 @@ def test_the_line_inside_a_block_is_named(tmp_path: Path) -> None:
     assert "U+E000" in problem.message
 
 
+def test_a_character_written_as_an_escape_is_warned_too(tmp_path: Path) -> None:
+    # The check skips the YAML parse when the file's text has no character that no font has;
+    # an escape in a double-quoted string spells one that the text does not show.
+    path = tmp_path / "plan.yaml"
+    path.write_text(f'fields:\n  - title: "一行目\\u{ord(NOWHERE[0]):04X}"\n    id: x\n', encoding="utf-8")
+    [problem] = glyphs.unprintable([path])
+    assert (problem.line, problem.field) == (2, "fields[0].title")
+    path.write_text('fields:\n  - title: "一行目\\u3042"\n    id: x\n', encoding="utf-8")  # あ: printable
+    assert glyphs.unprintable([path]) == []
+
+
 def _document() -> Document:
     table = Table((Column(1), Column(2)), (Row((cell("氏名"), cell("備考"))),),
                   (Row((cell(f"{YOSHI}田 髙橋"), cell("山﨑"))),))

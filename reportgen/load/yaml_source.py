@@ -160,6 +160,11 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def read_text(path: Path) -> str:
+    """The text of a data file as ``load_yaml`` reads it (same bounds, same errors)."""
+    return _read(path, Path(display_path(path)))
+
+
 def _read(path: Path, shown: Path) -> str:
     """The text of ``path``; every way it cannot be read is a Problem, never an OSError."""
     def refuse(message: str, expected: str = "") -> DataError:
