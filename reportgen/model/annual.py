@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from reportgen.grading import Grade, count_line, counted, grade
 from reportgen.model.kpi import GradingPolicy, Kpi
 from reportgen.model.quantity import Quantity
 from reportgen.numbers import TRIANGLE, format_number, round_half_up
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FISCAL_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 CHANGE_PLACES = 1  # 前年度比 as seeds/004 prints it: (2.6%), (▲0.4%)
@@ -76,6 +78,8 @@ class YearSeries:
 
     def frame(self) -> pd.DataFrame:
         """One column per item, one row per 年度, Decimal values."""
+        import pandas as pd  # on first use: the CLI's quick commands load the data model, not pandas
+
         return pd.DataFrame({i.id: pd.Series(i.values, index=self.years, dtype=object) for i in self.items})
 
     def changes(self) -> pd.DataFrame:
@@ -148,6 +152,8 @@ class Monthly:
 
     def frame(self) -> pd.DataFrame:
         """Rows (group, label) × months, Decimal values, with the computed 計 column."""
+        import pandas as pd
+
         index = pd.MultiIndex.from_tuples([(g.label, r.label) for g in self.groups for r in g.rows])
         frame = pd.DataFrame([r.values for g in self.groups for r in g.rows], index=index,
                              columns=list(self.month_labels()), dtype=object)

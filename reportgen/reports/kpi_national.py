@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from reportgen.branches import BRANCHES, NATIONAL, Branch
 from reportgen.document import Block, Cell, Column, Document, Heading, NumberFormat, Row, Table, para
@@ -26,6 +25,9 @@ from reportgen.model.kpi import KpiResults
 from reportgen.reports.common import page_setup
 from reportgen.templating import Template
 from reportgen.wareki import FiscalYear
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KIND = "kpi-national"
 GRADES = tuple(Grade)
@@ -57,6 +59,8 @@ def load_results(data_root: Path, fy: FiscalYear) -> list[tuple[Branch, KpiResul
 
 def records(results: list[tuple[Branch, KpiResults]]) -> pd.DataFrame:
     """One row per branch and KPI: its 実績 (text and cell) and grade."""
+    import pandas as pd  # on first use: `reportgen --help` and `validate` do not load pandas
+
     rows = []
     for branch, kpis in results:
         for section in kpis.sections:
@@ -72,6 +76,8 @@ def records(results: list[tuple[Branch, KpiResults]]) -> pd.DataFrame:
 
 def grade_counts(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     """Counts of 達成 / 概ね達成 / 未達成 per ``by`` (branch or kpi), every grade a column."""
+    import pandas as pd
+
     table = pd.crosstab(frame[by], frame["grade"]).reindex(columns=[str(g) for g in GRADES], fill_value=0)
     return table.astype(int)
 
