@@ -54,6 +54,7 @@ SAMPLES = (
     ("progress", "saitama", "R2"),
     ("plan-comparison", "saitama", "R5"),
     ("plan-budget", "gunma", "R3"),
+    ("annual-summary", "national", "R2"),
 )
 TYPST_KINDS = ("progress", "kpi-results")
 
