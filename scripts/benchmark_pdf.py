@@ -29,9 +29,11 @@ What is measured, and how (issue 16):
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,7 +41,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmark import ROOT, pdf_pages, secs, soffice_convert, table  # a sibling script, found through the path above
@@ -64,17 +66,37 @@ def build_command(kind: str, branch: str, year: str, fmt: str, output: Path, dat
             "--report", kind, "--format", fmt, "--data", str(data), "--output", str(output)]
 
 
-def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> float:
-    """Wall time of ``command`` in a fresh process; a failure stops the benchmark. Run from a
-    folder without a reportgen/ of its own (``python -m`` puts the working folder first)."""
+class Timing(NamedTuple):
+    wall: float
+    cpu: float  # user + system of the process tree: what the machine's other load does not change
+
+
+T = TypeVar("T")
+
+
+def children_cpu(run: Callable[[], T]) -> tuple[T, float]:
+    """``run()`` and the CPU seconds its child processes (reaped inside it) used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = run()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return result, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Timing:
+    """Wall and CPU time of ``command`` in a fresh process; a failure stops the benchmark. Run
+    from a folder without a reportgen/ of its own (``python -m`` puts the working folder first)."""
     t0 = time.perf_counter()
-    proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd or tempfile.gettempdir(),
-                          check=False)
+    proc, cpu = children_cpu(lambda: subprocess.run(command, capture_output=True, text=True, env=env,
+                                                    cwd=cwd or tempfile.gettempdir(), check=False))
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise SystemExit(f"benchmark_pdf: {' '.join(command[:4])}… failed (exit {proc.returncode})")
-    return wall
+    return Timing(wall, cpu)
+
+
+def medians(timings: Sequence[Timing]) -> Timing:
+    return Timing(statistics.median(t.wall for t in timings), statistics.median(t.cpu for t in timings))
 
 
 def the_pdf(output: Path, kind: str, branch: str, year: str) -> Path:
@@ -150,10 +172,6 @@ def typst_available() -> bool:
 # --- the run ---------------------------------------------------------------------------------
 
 
-def median_of(n: int, run: Callable[[int], float]) -> float:
-    return statistics.median(run(i) for i in range(n))
-
-
 def benchmark(args: argparse.Namespace) -> None:
     n, data = args.repeat, args.data
     rows, typst_rows = [], []
@@ -166,14 +184,14 @@ def benchmark(args: argparse.Namespace) -> None:
         warmed = False
         for kind, branch, year in SAMPLES:
             print(f"benchmark_pdf: {kind} ({branch} {year}) x{n} …", file=sys.stderr, flush=True)
-            after: list[float] = []
-            before: list[float] = []
+            after: list[Timing] = []
+            before: list[Timing] = []
             for i in range(n):  # alternating, so both see the same machine load
                 out = tmp / f"after-{kind}-{i}"
                 after.append(timed(build_command(kind, branch, year, "pdf", out, data)))
                 if before_env is not None:
-                    old = tmp / f"before-{kind}-{i}"
-                    before.append(timed(build_command(kind, branch, year, "pdf", old, data), before_env))
+                    old_out = tmp / f"before-{kind}-{i}"
+                    before.append(timed(build_command(kind, branch, year, "pdf", old_out, data), before_env))
             pdf = the_pdf(tmp / f"after-{kind}-0", kind, branch, year)
             pages = pdf_pages(pdf) or 0
             same = ""
@@ -186,31 +204,42 @@ def benchmark(args: argparse.Namespace) -> None:
             if not warmed:  # LibreOffice makes its profile on the first start: untimed
                 soffice_convert(docx, tmp / "lo-warmup", profile, tmp)
                 warmed = True
-            conversions = [soffice_convert(docx, tmp / f"lo-{kind}-{i}", profile, tmp) for i in range(n)]
-            lo = statistics.median(c.wall_s for c in conversions) if all(c.ok for c in conversions) else None
-            ours = statistics.median(after)
-            old = statistics.median(before) if before else None
-            rows.append([kind, str(pages),
-                         "" if old is None else secs(old), secs(ours),
-                         "failed" if lo is None else secs(lo),
-                         "" if old is None or lo is None else f"{old / lo:.2f}",
-                         "" if lo is None else f"{ours / lo:.2f}",
-                         f"{pages / ours:.1f}", "" if lo is None else f"{(conversions[0].pages or 0) / lo:.1f}",
-                         same])
+            runs = [children_cpu(functools.partial(soffice_convert, docx, tmp / f"lo-{kind}-{i}", profile, tmp))
+                    for i in range(n)]
+            lo = (medians([Timing(c.wall_s, cpu) for c, cpu in runs]) if all(c.ok for c, _ in runs) else None)
+            lo_pages = runs[0][0].pages or 0
+            ours = medians(after)
+            old = medians(before) if before else None
+            rows.append([kind, str(pages), *_pair(old, ours, lo), f"{pages / ours.wall:.1f}",
+                         "" if lo is None else f"{lo_pages / lo.wall:.1f}", same])
             if kind in TYPST_KINDS and typst_available():
                 typst_rows.append(typst_figures(kind, branch, year, data, tmp, n))
-    print(f"PDF per report kind: fresh process each run, wall clock, median of {n}"
+    print(f"PDF per report kind: fresh process each run, median of {n}; wall clock and CPU (user+system)"
           + (f"; before = {args.compare}, after = this checkout, alternated in this run" if args.compare else ""))
     print(table(["kind", "pages", "before s", "after s", "LibreOffice s", "ratio before", "ratio after",
-                 "pages/s after", "pages/s LO", "same bytes"], rows))
+                 "before CPU s", "after CPU s", "LO CPU s", "CPU ratio after", "pages/s after", "pages/s LO",
+                 "same bytes"], rows))
     print("ratio = our PDF time / LibreOffice's conversion of our DOCX (soffice --headless "
           "--convert-to pdf, cold start); ours = python -m reportgen build --report KIND --format pdf")
     if typst_rows:
         print()
         print("Typst reference (the same tables from the document model, typst.compile in a fresh process)")
-        print(table(["kind", "pages", "wall s", "pages/s"], typst_rows))
+        print(table(["kind", "pages", "wall s", "CPU s", "pages/s"], typst_rows))
     elif not typst_available():
         print("Typst: not installed (.venv/bin/pip install typst), skipped")
+
+
+def _pair(old: Timing | None, ours: Timing, lo: Timing | None) -> list[str]:
+    """before, after, LibreOffice and the ratios, wall clock then CPU."""
+    def ratio(a: float | None, b: float | None) -> str:
+        return "" if a is None or not b else f"{a / b:.2f}"
+
+    return [
+        "" if old is None else secs(old.wall), secs(ours.wall), "failed" if lo is None else secs(lo.wall),
+        ratio(old and old.wall, lo and lo.wall), ratio(ours.wall, lo and lo.wall),
+        "" if old is None else secs(old.cpu), secs(ours.cpu), "" if lo is None else secs(lo.cpu),
+        ratio(ours.cpu, lo and lo.cpu),
+    ]
 
 
 def typst_figures(kind: str, branch: str, year: str, data: Path, tmp: Path, n: int) -> list[str]:
@@ -225,9 +254,9 @@ def typst_figures(kind: str, branch: str, year: str, data: Path, tmp: Path, n: i
     target = tmp / f"{kind}-typst.pdf"
     command = [sys.executable, "-c", "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2])",
                str(source), str(target)]
-    wall = median_of(n, lambda _: timed(command))
+    timing = medians([timed(command) for _ in range(n)])
     pages = pdf_pages(target) or 0
-    return [kind, str(pages), secs(wall), f"{pages / wall:.1f}"]
+    return [kind, str(pages), secs(timing.wall), secs(timing.cpu), f"{pages / timing.wall:.1f}"]
 
 
 def _sha(path: Path) -> str:
