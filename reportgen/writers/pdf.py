@@ -178,16 +178,17 @@ PX_PT = 0.75
 # the 分野 labels printed again (which take no room) are laid out in one more.
 MAX_PASSES = 4
 # Rows estimated at least this share of the room under their header are probed. The
-# estimate below is rough (it does not know WeasyPrint's exact line heights, kinsoku or cell
-# rules): on the samples, rows over a third of a page are estimated at 0.69 to 1.19 times
-# their laid-out height. A row the estimate misses costs time only: the safety net in _write
-# finds it in the layout and lays out again, as before this probe existed.
-PROBE_SHARE = 0.65
-# A row estimated at this many times the room fits under no header (1.3 / 1.19 > 1), so it is
-# marked without a probe: the plan comparison's rows that run over several pages would
-# otherwise make most of the probe. A wrong guess here would change the layout, so the margin
-# is kept on this side.
-SURE_SHARE = 1.3
+# estimate below is generous (its line height and padding are larger than the CSS's, and it
+# does not know kinsoku): on the samples, rows over 0.3 of a page are estimated at 0.93 to
+# 1.43 times their laid-out height, so a row under this share fits. A row the estimate
+# misses costs time only: the safety net in _write finds it in the layout and lays out
+# again, as before this probe existed.
+PROBE_SHARE = 0.85
+# A row estimated at this many times the room fits under no header (1.6 / 1.43 > 1.1), so
+# it is marked without a probe: the plan comparison's rows that run over several pages
+# would otherwise make most of the probe. A wrong guess here would change the layout, so
+# the margin is kept on this side.
+SURE_SHARE = 1.6
 # A generous line height for the estimate, in em (the CSS sets paragraphs at 1.45), and a
 # cell's padding, rules and paragraph spacing.
 _EST_LINE_EM = 1.6
