@@ -50,6 +50,7 @@ def test_quick_commands_import_no_writer_library(args: list[str]) -> None:
     assert loaded_after(*args) == []
 
 
+@pytest.mark.slow  # builds a PDF in a fresh interpreter
 def test_the_probe_sees_a_writer_library_when_one_is_used(tmp_path: Path) -> None:
     # The same probe on a command that renders a PDF finds WeasyPrint: the test above is not
     # passing because the probe sees nothing.

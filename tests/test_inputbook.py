@@ -70,8 +70,8 @@ def round_trip(tmp_path: Path, samples: list[str]) -> Path:
     return data
 
 
-# Two samples in the quick set, every one in the full suite.
-@pytest.mark.parametrize("sample", [s if s in ("shizuoka/R5", "saitama/R2") else pytest.param(s, marks=pytest.mark.slow)
+# One sample in the quick set, every one in the full suite.
+@pytest.mark.parametrize("sample", [s if s == "shizuoka/R5" else pytest.param(s, marks=pytest.mark.slow)
                                     for s in SAMPLES])
 def test_yaml_workbook_import_gives_the_same_data_set_and_model(tmp_path: Path, sample: str) -> None:
     data = round_trip(tmp_path, [sample])
@@ -371,6 +371,7 @@ def test_the_error_example_in_the_readme_is_what_import_prints(tmp_path: Path) -
     assert "エラー:" + example.rstrip("\n") in result.output.rstrip("\n")
 
 
+@pytest.mark.slow  # writes and reads a whole workbook
 def test_a_workbook_without_the_hidden_sheet_is_read_by_its_settings_sheet(tmp_path: Path) -> None:
     """As a person might rebuild it by hand in the same shape: 支部・年度・四半期 from 基本情報."""
     book = workbook(DATA, "saitama/R2", tmp_path / "b.xlsx")

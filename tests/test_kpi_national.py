@@ -64,6 +64,7 @@ def expected(data: Path) -> dict[str, dict[str, str]]:
     return found
 
 
+@pytest.mark.slow  # builds the roll-up in three formats
 def test_the_counts_per_kpi_and_per_branch(national: tuple[Path, Path]) -> None:
     frame = records(load_results(national[0], parse_fiscal_year("R5")))
     per_kpi = grade_counts(frame, "kpi")

@@ -48,6 +48,7 @@ def test_marks_are_the_same_in_the_three_formats(sheet: Path) -> None:
     assert body["pdf"] == body["docx"] == body["xlsx"]
 
 
+@pytest.mark.slow  # lays a whole sheet out
 def test_legend_header_and_footer_on_every_page(sheet: Path) -> None:
     pages = pdf_pages(sheet / "progress-Q3.pdf")
     assert len(pages) >= 4
@@ -154,6 +155,7 @@ def test_kpi_progress_follows_the_plans_kpi_line(sheet: Path) -> None:
         assert flat.index(norm("提出率：74.0％（令和3年1月5日現在）")) > flat.rindex(kpi)
 
 
+@pytest.mark.slow  # builds a sheet
 def test_heisei31_policy_names_the_previous_period(tmp_path: Path) -> None:
     root = write_progress(tmp_path / "data")
     meta = root / "saitama/R2/meta.yaml"
