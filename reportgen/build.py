@@ -311,7 +311,8 @@ def build(
     # 本部's national kinds read every branch; any other kind reads the branch's own data set.
     across = [k for k in todo if REPORTS[k].national]
     own = [k for k in todo if not REPORTS[k].national]
-    docs, label = national_documents(data_root, fy, across), fy.label()
+    docs = national_documents(data_root, fy, across) if across else []
+    label = fy.label()
     if own:
         data = load_for(data_root, branch, fy, own, quarter)
         docs, label = docs + documents(data, own), data.meta.year_label()
