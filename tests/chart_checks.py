@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 import openpyxl
 
 from reportgen.document import Chart, Style
-from tests.extract import norm, pdf_pages, pdf_text
+from tests.extract import libreoffice_pdf, norm, pdf_pages, pdf_text
 
 D = Decimal
 PT_PER_MM = 72 / 25.4
@@ -128,7 +127,4 @@ def pdf_chart_checks(path: Path, charts: list[Chart], style: Style) -> None:
 def libreoffice_text(source: Path, tmp_path: Path) -> str:
     """LibreOffice's PDF rendering of a DOCX or XLSX, as normalised text (charts draw their
     title, axis titles, categories, legend and ticks as text)."""
-    out = tmp_path / source.suffix.lstrip(".")
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-                    "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=180)
-    return norm(pdf_text(out / f"{source.stem}.pdf"))
+    return norm(pdf_text(libreoffice_pdf(source, tmp_path / source.suffix.lstrip("."), profile=tmp_path / "lo")))

@@ -430,10 +430,11 @@ def pdf_ruled_cells(path: Path, rule_grey: float, shades: tuple[tuple[float, ...
     return out
 
 
-def libreoffice_pdf(path: Path, outdir: Path) -> Path:
+def libreoffice_pdf(path: Path, outdir: Path, *, profile: Path | None = None, timeout: int = 180) -> Path:
     """``path`` (DOCX, XLSX) printed to PDF by LibreOffice, as a user's client would, with a
-    profile of its own in ``outdir`` (sessions running side by side do not share one)."""
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{outdir}/profile", "--headless",
+    profile of its own in ``outdir`` (sessions running side by side do not share one) unless
+    ``profile`` names one that several calls reuse (a warm start)."""
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile or outdir / 'profile'}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(outdir), str(path)],
-                   check=True, capture_output=True, timeout=180)
+                   check=True, capture_output=True, timeout=timeout)
     return outdir / f"{path.stem}.pdf"

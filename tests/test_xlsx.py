@@ -29,7 +29,7 @@ from reportgen.wareki import parse_fiscal_year
 from reportgen.writers import WRITERS, WriterOptions
 from reportgen.writers.shared import excel_number_format
 from reportgen.writers.xlsx import layout
-from tests.extract import PrintedCell, norm, pdf_ruled_cells, pdf_text, xlsx_shown
+from tests.extract import PrintedCell, libreoffice_pdf, norm, pdf_ruled_cells, pdf_text, xlsx_shown
 
 # Renders whole sample documents (PDF, DOCX, XLSX): outside the fast `-m "not slow"` set.
 pytestmark = pytest.mark.slow
@@ -281,12 +281,7 @@ def test_long_cells_continue_in_rows_below_within_excel_limits() -> None:
 def _libreoffice_pdf(xlsx: bytes, folder: Path, name: str) -> Path:
     source = folder / f"{name}.xlsx"
     source.write_bytes(xlsx)
-    subprocess.run(
-        ["soffice", "--headless", "-env:UserInstallation=file:///tmp/lo-xlsx-test", "--convert-to", "pdf",
-         "--outdir", str(folder), str(source)],
-        check=True, capture_output=True, timeout=300,
-    )
-    return folder / f"{name}.pdf"
+    return libreoffice_pdf(source, folder, profile=Path("/tmp/lo-xlsx-test"), timeout=300)
 
 
 def _flat(text: str) -> str:
