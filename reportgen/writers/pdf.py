@@ -96,7 +96,7 @@ def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[
         fits=_phrase_fits(document),
         # Inline SVG (no data: URL, no file): the URL fetcher refuses both.
         chart_svg=lambda chart: Markup(to_svg(chart, document.page.content_width_mm,
-                                              ", ".join((*style.gothic, style.fallback, "sans-serif")), style)),
+                                              ", ".join(families), style)),
     )
 
 
