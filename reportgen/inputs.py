@@ -82,14 +82,14 @@ def data_files(data_root: Path, branch: Branch, fy: FiscalYear, kind: str, quart
     report = REPORTS[kind]
     if report.national:  # every branch's files of the year; a branch added or removed counts
         return [data_directory(data_root, b, fy) / f for b in BRANCHES
-                for f in (META_FILE, *sorted(files_for(report.requires)))]
+                for f in (META_FILE, *files_for(report.requires))]
     here = data_directory(data_root, branch, fy)
-    files = [here / META_FILE, *(here / f for f in sorted(files_for(report.requires)))]
+    files = [here / META_FILE, *(here / f for f in files_for(report.requires))]
     if quarter is not None:
         files.append(here / progress_file(quarter))
     if report.requires_previous:
         before = data_directory(data_root, branch, fy.previous())
-        files += [before / META_FILE, *(before / f for f in sorted(files_for(report.requires_previous)))]
+        files += [before / META_FILE, *(before / f for f in files_for(report.requires_previous))]
     return files
 
 

@@ -72,9 +72,10 @@ PART_FILES: dict[Part, str] = {"kpi_results": KPI_RESULTS_FILE, "plan": PLAN_FIL
                                "annual": ANNUAL_FILE}
 
 
-def files_for(parts: Iterable[Part]) -> set[str]:
-    """The YAML files that hold the data set ``parts`` a report kind asks for."""
-    return {PART_FILES[part] for part in parts}
+def files_for(parts: Iterable[Part]) -> tuple[str, ...]:
+    """The YAML files that hold the data set ``parts`` a report kind asks for, each once and
+    sorted: the same order in every process (input hashes are made from it)."""
+    return tuple(sorted({PART_FILES[part] for part in parts}))
 
 
 def progress_file(quarter: int) -> str:
