@@ -21,6 +21,7 @@ from reportgen.writers import pdf as pdf_writer
 from reportgen.writers.shared import WriterOptions
 from tests.conftest import DATA
 from tests.extract import libreoffice_pdf, norm, pdf_lines
+from tests.pdf_checks import grafted_and_laid_out
 
 # Every test here lays out whole sample PDFs.
 pytestmark = pytest.mark.slow
@@ -244,6 +245,16 @@ def test_a_field_going_on_is_labelled_again_at_the_page_top(samples: dict[str, t
                 if label in text.replace(f"{label}(続き)", ""):
                     current = label
     assert continued
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["progress", "plan-comparison"])
+def test_the_labels_printed_again_are_the_bytes_of_a_layout_with_them(
+        samples: dict[str, tuple[Document, Path]], kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample laid out once with its labels grafted is the PDF of a layout with them."""
+    grafted, laid_out, labels = grafted_and_laid_out(samples[kind][0], monkeypatch)
+    assert len(labels) >= 5
+    assert grafted == laid_out
 
 
 def _header_fonts(path: Path, lines: tuple[str, ...]) -> list[set[str]]:

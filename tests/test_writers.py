@@ -17,6 +17,7 @@ from reportgen.writers import pdf as pdf_writer
 from reportgen.writers.pdf import footer_css
 from reportgen.writers.shared import excel_number_format
 from tests.extract import pdf_pages, pdf_text
+from tests.pdf_checks import grafted_and_laid_out
 
 FORMULA_LIKE = ["=SUM(A1:A3)", "+81 54 000", "-1 は誤り", "@home"]
 
@@ -151,3 +152,27 @@ def test_the_probe_gives_the_bytes_of_laying_out_again(monkeypatch: pytest.Monke
     monkeypatch.setattr(pdf_writer, "to_html", lambda doc, **kw: laid_out.append(doc) or to_html(doc, **kw))
     assert WRITERS["pdf"](document, WriterOptions()).data == probed
     assert laid_out.count(document) == 2  # the safety net's second layout
+
+
+def _labelled_fields() -> Document:
+    """Two 分野, each a vertical label and joined empty cells continuing it over pages."""
+    rows: list[Row] = []
+    for field, count in (("１．基盤的保険者機能関係", 30), ("２．戦略的保険者機能関係", 24)):
+        for n in range(count):
+            label = Cell((para(field),), vertical=True) if n == 0 else Cell((), joined=True)
+            rows.append(Row((label, Cell(tuple(para(f"{field}の施策{n}、本文の行{i}") for i in range(1 + n % 4))))))
+    table = Table((Column(1), Column(12)), (Row((cell("分野"), cell("事業計画"))),), tuple(rows))
+    return Document("test", "テスト", (table,))
+
+
+def test_a_label_printed_again_is_the_bytes_of_a_layout_with_it(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    # The writer lays the document out once and puts the labels' boxes into the pages; laid
+    # out with the labels in its HTML, the document is the same PDF.
+    grafted, laid_out, labels = grafted_and_laid_out(_labelled_fields(), monkeypatch)
+    assert {text for _, text, _ in labels.values()} >= {"１．基盤的保険者機能関係（続き）"}
+    assert grafted == laid_out
+    (tmp_path / "labels.pdf").write_bytes(grafted)
+    assert len(labels) >= 3
+    # Vertical labels come out a character a line, between the body's lines: counted by 続.
+    assert pdf_text(tmp_path / "labels.pdf").count("続") == len(labels)

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from reportgen.document import Block, Cell, Document, PageBreak, Paragraph, Style, Table
+from reportgen.document import Block, Cell, Document, PageBreak, Paragraph, Row, Style, Table
 from reportgen.phrases import phrase_html
 from reportgen.templating import TEMPLATE_DIR
 from reportgen.textmetrics import width_pt, wrapped_lines
@@ -174,8 +174,7 @@ def top_margin_mm(document: Document) -> float:
 TATE_LINE = 1.15
 TATE_PAD_PX = 8.0
 PX_PT = 0.75
-# Each pass can only move rows later, and few rows are that tall: two passes settle a sheet;
-# the 分野 labels printed again (which take no room) are laid out in one more.
+# Each pass can only move rows later, and few rows are that tall: two passes settle a sheet.
 MAX_PASSES = 4
 # Rows estimated at least this share of the room under their header are probed. The
 # estimate below is generous (its line height and padding are larger than the CSS's, and it
@@ -451,30 +450,106 @@ def _quiet(*names: str) -> Iterator[None]:
 
 
 def _render(document: Document, options: WriterOptions, HTML: Any, CSS: Any) -> Any:
+    from weasyprint.text.fonts import FontConfiguration
+
     stylesheets = []
     if options.stylesheet is not None:  # the branch's CSS; its url()s go through the same fetcher
         stylesheets.append(CSS(string=options.stylesheet.read_text(encoding="utf-8"), base_url=str(HTML_DIR),
                                url_fetcher=_url_fetcher()))
+    # One font configuration for every layout of the document: the labels grafted below are
+    # drawn with the same Pango fonts as the rest of the page, so the PDF embeds each font once.
+    fonts = FontConfiguration()
 
     def layout(doc: Document, breakable: frozenset[str],
                continued: Mapping[str, tuple[int, str, float]] | None = None) -> Any:
         return HTML(string=to_html(doc, breakable=breakable, continued=continued), base_url=str(HTML_DIR),
-                    url_fetcher=_url_fetcher()).render(stylesheets=stylesheets)
+                    url_fetcher=_url_fetcher()).render(stylesheets=stylesheets, font_config=fonts)
 
-    # The rows that would lose their header (#2679) are found before the document's first
-    # layout, by a probe of the few rows tall enough to matter, and marked breakable; the
-    # loop below still catches a row the estimate missed (a second layout, never a lost header).
+    # The rows that would lose their header (#2679) are found before the document's layout,
+    # by a probe of the few rows tall enough to matter, and marked breakable; the loop below
+    # still catches a row the estimate missed (a second layout, never a lost header).
     breakable = tall_rows(document, layout)
-    chains = label_chains(document)
-    continued: dict[str, tuple[int, str, float]] = {}
     for _ in range(MAX_PASSES):
-        rendered = layout(document, breakable, continued)
+        rendered = layout(document, breakable)
         headless = rows_without_header(rendered.pages)
-        # A row that continues a 分野 and opens a page prints the label again; a row that
-        # printed it and no longer opens a page (the pages before it moved) prints it no more.
-        opening = labels_again(rows_opening_pages(rendered.pages), chains, document)
-        if not headless - breakable and opening == continued:
-            break
-        breakable |= headless
-        continued = opening
+        if not headless <= breakable:
+            breakable |= headless
+            continue
+        # A row that continues a 分野 and opens a page prints the label again. The label
+        # takes no room, so the pages stay as they are: it is laid out on its own and put
+        # into the page (graft_labels), not by laying the document out again.
+        labels = labels_again(rows_opening_pages(rendered.pages), label_chains(document), document)
+        if labels:
+            graft_labels(rendered, document, labels, layout)
+        break
     return rendered
+
+
+def label_document(document: Document, labels: Mapping[str, tuple[int, str, float]]
+                   ) -> tuple[Document, dict[str, tuple[int, str, float]]]:
+    """The labels to print again, each in a copy of its table (same columns and classes) with
+    one row on a page of its own: the label's cell in its own column, an empty cell on either
+    side.
+    Laid out like the document, each label's boxes are those the document would have, up
+    to where the page puts them."""
+    blocks: list[Block] = []
+    continued: dict[str, tuple[int, str, float]] = {}
+    for key, (index, text, size) in labels.items():
+        table_key, _, row = key.partition("-")
+        table = document.blocks[int(table_key[1:]) - 1]
+        assert isinstance(table, Table)
+        grid = table.grid()
+        cells = grid[len(table.header) + int(row) - 1]
+        target = table.body[int(row) - 1].cells[index]
+        column = next(c for c, item in enumerate(cells) if item is target)
+        filler = [Cell((), colspan=n) for n in (column, len(table.columns) - column - 1) if n]
+        body = (*filler[:1 if column else 0], target, *filler[1 if column else 0:])
+        if blocks:  # each at a page top, as in the document: the page's room below it
+            blocks.append(PageBreak())
+        # An empty header row: the table keeps its key (the template labels keyed rows only),
+        # and no header text is laid out for nothing.
+        header = (Row((Cell((), colspan=len(table.columns)),)),)
+        blocks.append(dataclasses.replace(table, header=header, body=(Row(body),)))
+        continued[f"t{len(blocks)}-1"] = (1 if column else 0, text, size)
+    # Pages without the running header and legend: the page is as wide, and taller.
+    return dataclasses.replace(document, blocks=tuple(blocks), header_lines=(), legend=None), continued
+
+
+def graft_labels(rendered: Any, document: Document, labels: Mapping[str, tuple[int, str, float]],
+                 layout: Callable[..., Any]) -> None:
+    """Put each label's laid-out boxes into the cell of the page that prints it.
+
+    The cell is an empty joined cell, whose label is a block of zero height: with it, the
+    document's layout would be the same but for the label's own boxes. Those are laid out
+    in label_document, with the document's page, style and fonts, and moved to the cell.
+    """
+    labelled, continued = label_document(document, labels)
+    boxes = _label_cells(layout(labelled, frozenset(), continued).pages)
+    targets = _cells_of(rendered.pages, labels)
+    for key, (cell, label) in zip(labels, boxes, strict=True):
+        target = targets[key]
+        label.translate(target.content_box_x() - cell.content_box_x(), target.content_box_y() - cell.content_box_y())
+        target.children = [label]
+
+
+def _label_cells(pages: list[Any]) -> list[tuple[Any, Any]]:
+    """Each label's cell box and the label's box (div.again), in document order."""
+    found = []
+    for page in pages:
+        for box in page._page_box.descendants():
+            if getattr(box, "element_tag", "") == "td":
+                found += [(box, child) for child in box.children
+                          if getattr(child, "element_tag", "") == "div" and child.element.get("class") == "again"]
+    return found
+
+
+def _cells_of(pages: list[Any], labels: Mapping[str, tuple[int, str, float]]) -> dict[str, Any]:
+    """The cell box that prints each label: its row's (the row opening a page) cell ``index``."""
+    found = {}
+    for page in pages:
+        for box in page._page_box.descendants():
+            key = box.element.get("data-row") if getattr(box, "element_tag", "") == "tr" else None
+            if key in labels and key not in found:
+                element = list(box.element)[labels[key][0]]
+                found[key] = next(cell for cell in box.children if cell.element is element)
+    return found
