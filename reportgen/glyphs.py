@@ -3,7 +3,7 @@
 The documents name BIZ UDゴシック (IPAex as its stand-in), which lacks some characters
 people write in names, such as 𠮷 (U+20BB7, the 𠮷 of 𠮷田). Noto Sans CJK JP, a gothic
 from Debian's fonts-noto-cjk, has them. This module finds the installed font files with
-fontconfig, reads their character maps once with fontTools, and splits a text into runs by
+fontconfig, reads their character maps once (fontfiles), and splits a text into runs by
 the font that has each character: the document's font where it can, the fallback font
 only where it must. The writers name the fallback font on those runs (DOCX ``w:rFonts``,
 XLSX rich-text runs; the PDF lists it last in its font families). A character that no font
@@ -20,43 +20,27 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from reportgen import fontfiles
 from reportgen.document import Style
 from reportgen.errors import Problem
 from reportgen.load.yaml_source import Loc, Source, format_loc, load_yaml, read_text
-from reportgen.textmetrics import open_font
 
 # The family fontconfig knows, which is also the name Office applications use.
 FALLBACK = "Noto Sans CJK JP"
 FALLBACK_PACKAGE = "fonts-noto-cjk"
 
 
-@functools.cache
 def font_file(family: str) -> tuple[str, int] | None:
     """The file (and index in a collection) of an installed family; None when fontconfig
     would substitute another family for it."""
-    try:
-        out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}\n%{family}", family],
-                             capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    path, index, families = ([*out.split("\n"), "", ""])[:3]
-    if family.casefold() not in (f.strip().casefold() for f in families.split(",")) or not path:
-        return None
-    return path, int(index or 0)
+    return fontfiles.locate(family)
 
 
 @functools.cache
 def coverage(family: str) -> frozenset[int]:
     """The code points an installed family has a glyph for (empty when not installed)."""
-    found = font_file(family)
-    if found is None:
-        return frozenset()
-    path, index = found
-    font = open_font(path, index)
-    try:
-        return frozenset(font.getBestCmap() or ())
-    finally:
-        font.close()
+    font = fontfiles.read(family)
+    return frozenset(font.glyph_of) if font is not None else frozenset()
 
 
 def _printable(ch: str) -> bool:

@@ -43,20 +43,6 @@ def _file_digest(path: Path) -> str:
 
 
 @functools.cache
-def _cached_digest(path: str, size: int, mtime_ns: int) -> str:
-    return _file_digest(Path(path))
-
-
-def _stable_file_digest(path: Path) -> str:
-    """For files that do not change while a process runs (fonts, the tool): hashed once."""
-    try:
-        st = path.stat()
-    except OSError:
-        return "missing"
-    return _cached_digest(str(path), st.st_size, st.st_mtime_ns)
-
-
-@functools.cache
 def tool_digest() -> str:
     h = hashlib.sha256(f"reportgen {__version__}\n".encode())
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
@@ -66,13 +52,16 @@ def tool_digest() -> str:
 
 @functools.cache
 def font_digest() -> str:
-    from reportgen import glyphs
+    """The fonts the PDF may embed: each one's file, and its contents as the font states them
+    (fontfiles' identity: the checksum of the whole file in its head table, revision, date
+    and size), not a hash of 25 MB of font files in every process."""
+    from reportgen import fontfiles
 
     h = hashlib.sha256()
     for family in PDF_FONTS:
-        found = glyphs.font_file(family)
-        digest = _stable_file_digest(Path(found[0])) if found else "missing"
-        h.update(f"{family}\n{found}\n{digest}\n".encode())
+        font = fontfiles.read(family)
+        found = (font.path, font.index, font.identity) if font is not None else "missing"
+        h.update(f"{family}\n{found}\n".encode())
     return h.hexdigest()
 
 

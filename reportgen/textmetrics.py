@@ -4,7 +4,7 @@ The DOCX and XLSX writers must decide things that only a renderer knows: whether
 row fits on a page (Word cuts a ``cantSplit`` row that does not), and how tall a sheet row
 must be for its wrapped text (Excel clips a row that is too low and refuses one above
 409.5 pt). Guessing "two units per CJK character" was off by a factor of two to three; the
-advance widths of the installed font (read once with fontTools) are what the clients use.
+advance widths of the installed font (read once: fontfiles) are what the clients use.
 
 Line breaking is approximated the way the clients do it for Japanese: a line may break
 after any CJK character; Latin words and figures are kept whole when they fit a line.
@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+
+from reportgen import fontfiles
 
 # When no font file can be found, CJK is one em and everything else half an em: the
 # proportions of a Japanese gothic, so estimates stay usable (and a little generous).
@@ -61,52 +59,17 @@ def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F", "A")
 
 
-def font_file(family: str) -> Path | None:
-    """The file fontconfig picks for ``family``, or None when it has no such family."""
-    if shutil.which("fc-match") is None:
-        return None
-    try:
-        result = subprocess.run(
-            ["fc-match", "-f", "%{family}\n%{file}", family], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    names, _, file = result.stdout.partition("\n")
-    # fc-match always answers with some font; only an exact family match is this font.
-    if family.lower() not in (n.strip().lower() for n in names.split(",")) or not file:
-        return None
-    return Path(file)
-
-
-def open_font(path: str, index: int = 0) -> Any:
-    """A font file read lazily with fontTools, its glyphs named by number.
-
-    The character map maps code points to glyph names, and fontTools builds those names
-    from the font's post or CFF tables first: for Noto Sans CJK's 65,535 glyphs that is most
-    of the time reading its map takes. Numbers do as names for everything read here (which
-    code points a font has, their advance widths): about 0.1 s less per font and process.
-    """
-    from fontTools.ttLib import TTFont  # only when measuring: not on the CLI's start path
-
-    font = TTFont(path, lazy=True, fontNumber=index)
-    font.setGlyphOrder([f"glyph{i}" for i in range(font["maxp"].numGlyphs)])
-    return font
-
-
 @functools.cache
 def metrics(family: str) -> FontMetrics:
     """Metrics of an installed family, read once per process."""
-    path = font_file(family)
-    if path is None:
+    font = fontfiles.read(family)
+    if font is None:
         return FontMetrics({})
-    font = open_font(str(path))
-    upm = font["head"].unitsPerEm
-    hmtx = font["hmtx"].metrics
-    cmap = font.getBestCmap() or {}
-    hhea, os2 = font["hhea"], font["OS/2"]
-    return FontMetrics({code: hmtx[glyph][0] / upm for code, glyph in cmap.items() if glyph in hmtx},
-                       hhea_em=(hhea.ascent - hhea.descent + hhea.lineGap) / upm,
-                       win_em=(os2.usWinAscent + os2.usWinDescent) / upm)
+    upm = font.units_per_em
+    advances = font.advance_units
+    last = advances[-1] if advances else 0
+    return FontMetrics({code: (advances[g] if g < len(advances) else last) / upm for code, g in font.glyph_of.items()},
+                       hhea_em=font.hhea_units / upm, win_em=font.win_units / upm)
 
 
 def unbreakable(text: str) -> list[str]:

@@ -35,7 +35,6 @@ from reportgen.model.annual import (
 )
 from reportgen.model.quantity import EXAMPLE, Quantity, QuantityError, parse_quantity
 
-ANNUAL_FILE = "annual.yaml"
 MONTHS = 12
 
 

@@ -33,7 +33,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import _Cell
 
-from reportgen import glyphs, textmetrics
+from reportgen import fontfiles, glyphs, textmetrics
 from reportgen.document import Cell, Chart, Document, Heading, PageBreak, Paragraph, Run, Style, Table
 from reportgen.fonts import office_font
 from reportgen.writers import docx_chart
@@ -238,14 +238,10 @@ def _pt(mm: float) -> float:
 def _line_height_em(family: str) -> float:
     """A single-spaced line of ``family`` in em: Word's and LibreOffice's ascent plus descent
     (the larger of the hhea and Windows metrics); 1.2 when the font is not installed."""
-    path = textmetrics.font_file(family)
-    if path is None:
+    font = fontfiles.read(family)
+    if font is None:
         return 1.2
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(path), lazy=True, fontNumber=0)
-    hhea, os2, upm = font["hhea"], font["OS/2"], font["head"].unitsPerEm
-    return max(hhea.ascent - hhea.descent + hhea.lineGap, os2.usWinAscent + os2.usWinDescent) / upm
+    return max(font.hhea_units, font.win_units) / font.units_per_em
 
 
 def _layout(document: Document) -> _Layout:

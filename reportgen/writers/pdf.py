@@ -16,6 +16,7 @@ import dataclasses
 import io
 import logging
 import os
+import sys
 import typing
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
@@ -77,7 +78,11 @@ def footer_css(pattern: str) -> str:
 
 
 def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[str] = frozenset(),
-            continued: Mapping[str, tuple[int, str, float]] | None = None) -> str:
+            continued: Mapping[str, tuple[int, str, float]] | None = None,
+            page_height_mm: float | None = None) -> str:
+    """The document as HTML for WeasyPrint: ``breakable`` rows (keys as the template writes
+    ``data-row``) may break over pages, ``continued`` rows print a 分野 label again, and
+    ``page_height_mm`` makes the page that tall (as wide as the document's)."""
     # The fallback last: Pango takes a character from it only where the fonts before lack it.
     style = document.style
     families = (*style.gothic, style.fallback, "sans-serif")
@@ -91,6 +96,8 @@ def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[
         css=(html_dir / "document.css").read_text(encoding="utf-8"),
         font_css=", ".join(css_string(f) if f != "sans-serif" else f for f in families),
         footer_css=footer_css(document.footer),
+        page_size=(f"{document.page.size_mm[0]:g}mm {page_height_mm:g}mm" if page_height_mm
+                   else f"A4 {document.page.orientation}"),
         style_vars=style_vars(style),
         top_margin_mm=top_margin_mm(document),
         fits=_phrase_fits(document),
@@ -428,10 +435,32 @@ def render(document: Document, options: WriterOptions) -> Any:
     # WeasyPrint embeds that name: fixed to English so the bytes do not depend on the locale.
     # Read once, when fontconfig starts, which is below.
     os.environ["FC_LANG"] = "en"
-    from weasyprint import CSS, HTML  # heavy import: only when a PDF is asked for
+    with _libraries_by_file_name():
+        from weasyprint import CSS, HTML  # heavy import: only when a PDF is asked for
 
     with _quiet("weasyprint", "fontTools"):
         return _render(document, options, HTML, CSS)
+
+
+@contextlib.contextmanager
+def _libraries_by_file_name() -> Iterator[None]:
+    """WeasyPrint's import opens Pango, HarfBuzz and fontconfig trying several names for
+    each, bare ones first (``pango-1.0``), which cffi looks up with ctypes.util.find_library:
+    on Linux that runs ldconfig and gcc for each, 0.15 s of every PDF build. While it imports,
+    that lookup finds nothing, so each library is opened by the next name on its list, its
+    file name (``libpango-1.0.so.0``), as dlopen resolves it: the same libraries. A library
+    that is not installed still fails the import, with WeasyPrint's own message."""
+    if not sys.platform.startswith("linux") or "weasyprint" in sys.modules:
+        yield
+        return
+    import ctypes.util
+
+    find_library = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = find_library
 
 
 @contextlib.contextmanager
@@ -461,8 +490,10 @@ def _render(document: Document, options: WriterOptions, HTML: Any, CSS: Any) -> 
     fonts = FontConfiguration()
 
     def layout(doc: Document, breakable: frozenset[str],
-               continued: Mapping[str, tuple[int, str, float]] | None = None) -> Any:
-        return HTML(string=to_html(doc, breakable=breakable, continued=continued), base_url=str(HTML_DIR),
+               continued: Mapping[str, tuple[int, str, float]] | None = None,
+               page_height_mm: float | None = None) -> Any:
+        html = to_html(doc, breakable=breakable, continued=continued, page_height_mm=page_height_mm)
+        return HTML(string=html, base_url=str(HTML_DIR),
                     url_fetcher=_url_fetcher()).render(stylesheets=stylesheets, font_config=fonts)
 
     # The rows that would lose their header (#2679) are found before the document's layout,
@@ -488,10 +519,9 @@ def _render(document: Document, options: WriterOptions, HTML: Any, CSS: Any) -> 
 def label_document(document: Document, labels: Mapping[str, tuple[int, str, float]]
                    ) -> tuple[Document, dict[str, tuple[int, str, float]]]:
     """The labels to print again, each in a copy of its table (same columns and classes) with
-    one row on a page of its own: the label's cell in its own column, an empty cell on either
-    side.
-    Laid out like the document, each label's boxes are those the document would have, up
-    to where the page puts them."""
+    one row: the label's cell in its own column, an empty cell on either side. Laid out like
+    the document, but on one page as wide and tall enough for all (no label is cut by a page
+    break), each label's boxes are those the document would have, up to where they are."""
     blocks: list[Block] = []
     continued: dict[str, tuple[int, str, float]] = {}
     for key, (index, text, size) in labels.items():
@@ -504,8 +534,6 @@ def label_document(document: Document, labels: Mapping[str, tuple[int, str, floa
         column = next(c for c, item in enumerate(cells) if item is target)
         filler = [Cell((), colspan=n) for n in (column, len(table.columns) - column - 1) if n]
         body = (*filler[:1 if column else 0], target, *filler[1 if column else 0:])
-        if blocks:  # each at a page top, as in the document: the page's room below it
-            blocks.append(PageBreak())
         # An empty header row: the table keeps its key (the template labels keyed rows only),
         # and no header text is laid out for nothing.
         header = (Row((Cell((), colspan=len(table.columns)),)),)
@@ -524,7 +552,8 @@ def graft_labels(rendered: Any, document: Document, labels: Mapping[str, tuple[i
     in label_document, with the document's page, style and fonts, and moved to the cell.
     """
     labelled, continued = label_document(document, labels)
-    boxes = _label_cells(layout(labelled, frozenset(), continued).pages)
+    tall = (len(labels) + 1) * document.page.size_mm[1]  # a label is at most a page tall
+    boxes = _label_cells(layout(labelled, frozenset(), continued, tall).pages)
     targets = _cells_of(rendered.pages, labels)
     for key, (cell, label) in zip(labels, boxes, strict=True):
         target = targets[key]
