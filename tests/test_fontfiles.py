@@ -13,18 +13,19 @@ from reportgen import fontfiles
 FAMILIES = ("BIZ UDGothic", "IPAexGothic", "Noto Sans CJK JP", "DejaVu Sans")
 
 
-def _font_tools(font: fontfiles.FontFile) -> TTFont:
+def _installed(family: str) -> tuple[fontfiles.FontFile, TTFont]:
+    """The family as fontfiles reads it and as fontTools does (glyphs named g0, g1, …)."""
+    font = fontfiles.read(family)
+    if font is None:
+        pytest.skip(f"{family} is not installed")
     tt = TTFont(font.path, lazy=True, fontNumber=font.index)
     tt.setGlyphOrder([f"g{i}" for i in range(tt["maxp"].numGlyphs)])
-    return tt
+    return font, tt
 
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_the_character_map_and_advances_are_fonttools(family: str) -> None:
-    font = fontfiles.read(family)
-    if font is None:
-        pytest.skip(f"{family} is not installed")
-    tt = _font_tools(font)
+    font, tt = _installed(family)
     assert font.glyph_of == {code: int(name[1:]) for code, name in tt.getBestCmap().items()}
     hmtx = tt["hmtx"].metrics
     assert all(font.advance_em(code) == hmtx[f"g{g}"][0] / tt["head"].unitsPerEm for code, g in font.glyph_of.items())
@@ -36,10 +37,7 @@ def test_the_character_map_and_advances_are_fonttools(family: str) -> None:
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_format_4_maps_the_basic_plane_as_fonttools(family: str) -> None:
-    font = fontfiles.read(family)
-    if font is None:
-        pytest.skip(f"{family} is not installed")
-    tt = _font_tools(font)
+    font, tt = _installed(family)
     table = tt.getTableData("cmap")
     subtable = next((t for t in tt["cmap"].tables if t.format == 4 and t.isUnicode()), None)
     if subtable is None:
