@@ -37,7 +37,7 @@ def test_the_character_map_and_advances_are_fonttools(family: str) -> None:
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_format_4_maps_the_basic_plane_as_fonttools(family: str) -> None:
-    font, tt = _installed(family)
+    _, tt = _installed(family)
     table = tt.getTableData("cmap")
     subtable = next((t for t in tt["cmap"].tables if t.format == 4 and t.isUnicode()), None)
     if subtable is None:

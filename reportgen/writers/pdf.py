@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import io
 import logging
 import os
@@ -439,7 +440,28 @@ def render(document: Document, options: WriterOptions) -> Any:
         from weasyprint import CSS, HTML  # heavy import: only when a PDF is asked for
 
     with _quiet("weasyprint", "fontTools"):
-        return _render(document, options, HTML, CSS)
+        # A branch's CSS may make boxes our own never do (writers/ua_css.py): WeasyPrint's
+        # whole user-agent sheet then.
+        return _render(document, options, HTML if options.stylesheet is not None else _html_class(), CSS)
+
+
+@functools.cache
+def _html_class() -> Any:
+    """WeasyPrint's HTML with the user-agent stylesheet cut to the elements our HTML has
+    (writers/ua_css.py, templates/html/ua.css): the same computed styles, a third of the
+    cascade's time."""
+    from weasyprint import CSS, HTML
+    from weasyprint.css.counters import CounterStyle
+
+    # Its @counter-style rules go to a throwaway registry: WeasyPrint's own UA registry,
+    # which every document copies, already has them.
+    sheet = CSS(string=(HTML_DIR / "ua.css").read_text(encoding="utf-8"), counter_style=CounterStyle())
+
+    class ReportHTML(HTML):  # type: ignore[misc]
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            return [sheet]
+
+    return ReportHTML
 
 
 @contextlib.contextmanager
