@@ -136,16 +136,14 @@ class _Refused(Exception):
         self.expected = expected
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader composing nodes only (nothing is constructed), with bounds on depth and aliases."""
+class _Bounded:
+    """Composes nodes only (nothing is constructed), with bounds on depth and aliases."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._aliases = 0
+    _depth = 0
+    _aliases = 0
 
     def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[attr-defined]
         if isinstance(event, yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -155,9 +153,50 @@ class _BoundedLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise _Refused(event.start_mark, "入れ子が深すぎます。", f"at most {MAX_DEPTH} levels")
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)  # type: ignore[misc, no-any-return]
         finally:
             self._depth -= 1
+
+
+class _BoundedLoader(_Bounded, yaml.SafeLoader):
+    """PyYAML's own parser: its errors are the ones ``syntax_problem`` explains."""
+
+
+def _fast_loader() -> type | None:
+    """libyaml's parser (C, ten times faster) under the same composer and bounds, when
+    PyYAML was built with it. A file it cannot parse is parsed again by _BoundedLoader, so
+    every error reads as it always has."""
+    if not yaml.__with_libyaml__:
+        return None
+    from yaml._yaml import CParser
+    from yaml.composer import Composer
+    from yaml.resolver import Resolver
+
+    class Loader(_Bounded, Composer, CParser, Resolver):  # type: ignore[misc, valid-type]
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+    return Loader
+
+
+_FAST_LOADER = _fast_loader()
+
+
+def _compose(text: str) -> yaml.Node | None:
+    for loader_class in (_FAST_LOADER, _BoundedLoader):
+        if loader_class is None:
+            continue
+        loader = loader_class(text)
+        try:
+            return loader.get_single_node()  # type: ignore[no-any-return]
+        except yaml.YAMLError:
+            if loader_class is _BoundedLoader:
+                raise
+        finally:
+            loader.dispose()
+    raise AssertionError("unreachable: _BoundedLoader returns or raises")
 
 
 def read_text(path: Path) -> str:
@@ -200,11 +239,7 @@ def load_yaml(path: Path) -> Source:
     if problems:
         raise DataError(problems)
     try:
-        loader = _BoundedLoader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = _compose(text)
     except _Refused as exc:
         raise DataError([Problem(shown, exc.line, "", exc.message, exc.expected)]) from None
     except yaml.MarkedYAMLError as exc:
@@ -297,7 +332,8 @@ class _Builder:
             self._problem(line, loc, f"YAML のタグ「{tag}」は使えません。", "plain values without tags")
             return None
         if isinstance(node, yaml.ScalarNode):
-            if node.style is None and node.value in _NULLS and node.tag.endswith(":null"):
+            # A plain scalar's style: None from PyYAML's parser, "" from libyaml's.
+            if not node.style and node.value in _NULLS and node.tag.endswith(":null"):
                 return None
             return self._text(node.value, line, loc)
         if id(node) in self.open:
