@@ -18,6 +18,7 @@ import struct
 import subprocess
 import sys
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -83,31 +84,59 @@ def read(family: str) -> FontFile | None:
         return None
 
 
-def _read(f: BinaryIO, path: str, index: int) -> FontFile:
-    tables = _table_directory(f, index)
+@functools.cache
+def identity(family: str) -> str | None:
+    """The installed font's identity (FontFile.identity) without reading its character
+    map: for the input hash of every build."""
+    found = locate(family)
+    if found is None:
+        return None
+    path, index = found
+    try:
+        with open(path, "rb") as f:
+            return _identity(f, _tables(f, path, index))
+    except (OSError, struct.error, FontFileError):
+        return None
+
+
+def _tables(f: BinaryIO, path: str, index: int) -> Callable[[bytes], bytes]:
+    """The font's tables, each read when asked for by its tag."""
+    directory = _table_directory(f, index)
 
     def table(tag: bytes) -> bytes:
-        if tag not in tables:
+        if tag not in directory:
             raise FontFileError(f"{path}: no {tag.decode()} table")
-        offset, length = tables[tag]
+        offset, length = directory[tag]
         f.seek(offset)
         data = f.read(length)
         if len(data) < length:
             raise FontFileError(f"{path}: {tag.decode()} table cut short")
         return data
 
-    head, hhea = table(b"head"), table(b"hhea")
+    return table
+
+
+def _identity(f: BinaryIO, table: Callable[[bytes], bytes]) -> str:
+    head = table(b"head")
     revision, checksum = struct.unpack_from(">iI", head, 4)
-    (upm,) = struct.unpack_from(">H", head, 18)
     (modified,) = struct.unpack_from(">q", head, 28)
+    return f"{checksum:08x} {revision} {modified} {os.fstat(f.fileno()).st_size}"
+
+
+def _read(f: BinaryIO, path: str, index: int) -> FontFile:
+    table = _tables(f, path, index)
+    (upm,) = struct.unpack_from(">H", table(b"head"), 18)
+    hhea = table(b"hhea")
     ascent, descent, gap = struct.unpack_from(">hhh", hhea, 4)
     (metric_count,) = struct.unpack_from(">H", hhea, 34)
-    win = sum(struct.unpack_from(">HH", table(b"OS/2"), 74)) if b"OS/2" in tables else ascent - descent
+    try:
+        win = sum(struct.unpack_from(">HH", table(b"OS/2"), 74))
+    except FontFileError:  # no OS/2 table: Windows takes the hhea metrics
+        win = ascent - descent
     advances = _big_endian("H", table(b"hmtx")[:4 * metric_count])[0::2]
-    size = os.fstat(f.fileno()).st_size
     return FontFile(path=path, index=index, units_per_em=upm, glyph_of=_cmap(table(b"cmap"), path),
                     advance_units=tuple(advances), hhea_units=ascent - descent + gap, win_units=win,
-                    identity=f"{checksum:08x} {revision} {modified} {size}")
+                    identity=_identity(f, table))
 
 
 def _big_endian(kind: str, data: bytes) -> array:

@@ -59,9 +59,7 @@ def font_digest() -> str:
 
     h = hashlib.sha256()
     for family in PDF_FONTS:
-        font = fontfiles.read(family)
-        found = (font.path, font.index, font.identity) if font is not None else "missing"
-        h.update(f"{family}\n{found}\n".encode())
+        h.update(f"{family}\n{fontfiles.locate(family)}\n{fontfiles.identity(family)}\n".encode())
     return h.hexdigest()
 
 
