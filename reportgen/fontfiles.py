@@ -20,7 +20,7 @@ import sys
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 # The cmap subtables a font maps Unicode with, best first: the full repertoire (format 12),
 # then the Basic Multilingual Plane (format 4).
@@ -70,33 +70,34 @@ class FontFile:
         return (units[glyph] if glyph < len(units) else units[-1]) / self.units_per_em
 
 
-@functools.cache
-def read(family: str) -> FontFile | None:
-    """The installed font of ``family``, read once per process; None when not installed."""
+T = TypeVar("T")
+
+
+def _with_file(family: str, reader: Callable[[BinaryIO, str, int], T]) -> T | None:
+    """``reader`` on the open file of ``family`` (its path and index); None when the family is
+    not installed or its file cannot be read as a font."""
     found = locate(family)
     if found is None:
         return None
     path, index = found
     try:
         with open(path, "rb") as f:
-            return _read(f, path, index)
+            return reader(f, path, index)
     except (OSError, struct.error, FontFileError):
         return None
+
+
+@functools.cache
+def read(family: str) -> FontFile | None:
+    """The installed font of ``family``, read once per process; None when not installed."""
+    return _with_file(family, _read)
 
 
 @functools.cache
 def identity(family: str) -> str | None:
     """The installed font's identity (FontFile.identity) without reading its character
     map: for the input hash of every build."""
-    found = locate(family)
-    if found is None:
-        return None
-    path, index = found
-    try:
-        with open(path, "rb") as f:
-            return _identity(f, _tables(f, path, index))
-    except (OSError, struct.error, FontFileError):
-        return None
+    return _with_file(family, lambda f, path, index: _identity(f, _tables(f, path, index)))
 
 
 def _tables(f: BinaryIO, path: str, index: int) -> Callable[[bytes], bytes]:
