@@ -80,10 +80,11 @@ def footer_css(pattern: str) -> str:
 
 def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[str] = frozenset(),
             continued: Mapping[str, tuple[int, str, float]] | None = None,
-            page_height_mm: float | None = None) -> str:
+            page_height_mm: float | None = None, room_of: Document | None = None) -> str:
     """The document as HTML for WeasyPrint: ``breakable`` rows (keys as the template writes
     ``data-row``) may break over pages, ``continued`` rows print a 分野 label again, and
-    ``page_height_mm`` makes the page that tall (as wide as the document's)."""
+    ``page_height_mm`` makes the page that tall (as wide as the document's), and ``room_of``
+    gives it the top margin of that document's pages (for a bare() document)."""
     # The fallback last: Pango takes a character from it only where the fonts before lack it.
     style = document.style
     families = (*style.gothic, style.fallback, "sans-serif")
@@ -100,7 +101,7 @@ def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[
         page_size=(f"{document.page.size_mm[0]:g}mm {page_height_mm:g}mm" if page_height_mm
                    else f"A4 {document.page.orientation}"),
         style_vars=style_vars(style),
-        top_margin_mm=top_margin_mm(document),
+        top_margin_mm=top_margin_mm(room_of or document),
         fits=_phrase_fits(document),
         # Inline SVG (no data: URL, no file): the URL fetcher refuses both.
         chart_svg=lambda chart: Markup(to_svg(chart, document.page.content_width_mm,
@@ -279,8 +280,15 @@ def probe_tables(document: Document) -> tuple[Document | None, dict[str, tuple[s
                 blocks.append(PageBreak())
             blocks.append(dataclasses.replace(block, body=tuple(block.body[r] for r in group)))
             origin[f"t{len(blocks)}"] = (f"t{index}", list(group))
-    probe = dataclasses.replace(document, blocks=tuple(blocks)) if blocks else None
+    probe = bare(document, blocks) if blocks else None
     return probe, origin, sure
+
+
+def bare(document: Document, blocks: list[Block]) -> Document:
+    """``blocks`` in a document laid out only to measure them (the probe, the labels): no
+    header, legend or footer to lay out in the page margins. It is laid out with the room
+    of ``document``'s pages (to_html's ``room_of``)."""
+    return dataclasses.replace(document, blocks=tuple(blocks), header_lines=(), legend=None, footer="")
 
 
 def rows_without_header(pages: list[Any]) -> frozenset[str]:
@@ -514,7 +522,9 @@ def _render(document: Document, options: WriterOptions, HTML: Any, CSS: Any) -> 
     def layout(doc: Document, breakable: frozenset[str],
                continued: Mapping[str, tuple[int, str, float]] | None = None,
                page_height_mm: float | None = None) -> Any:
-        html = to_html(doc, breakable=breakable, continued=continued, page_height_mm=page_height_mm)
+        # A bare() document (probe, labels) has the room of the document's pages.
+        html = to_html(doc, breakable=breakable, continued=continued, page_height_mm=page_height_mm,
+                       room_of=None if doc is document else document)
         return HTML(string=html, base_url=str(HTML_DIR),
                     url_fetcher=_url_fetcher()).render(stylesheets=stylesheets, font_config=fonts)
 
@@ -561,8 +571,7 @@ def label_document(document: Document, labels: Mapping[str, tuple[int, str, floa
         header = (Row((Cell((), colspan=len(table.columns)),)),)
         blocks.append(dataclasses.replace(table, header=header, body=(Row(body),)))
         continued[f"t{len(blocks)}-1"] = (1 if column else 0, text, size)
-    # Pages without the running header and legend: the page is as wide, and taller.
-    return dataclasses.replace(document, blocks=tuple(blocks), header_lines=(), legend=None), continued
+    return bare(document, blocks), continued
 
 
 def graft_labels(rendered: Any, document: Document, labels: Mapping[str, tuple[int, str, float]],
