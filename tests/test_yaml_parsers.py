@@ -18,10 +18,10 @@ FILES = sorted(DATA.rglob("*.yaml"))
 def _nodes(node: yaml.Node) -> list[tuple[object, ...]]:
     here = (type(node).__name__, node.tag, node.start_mark.line, node.start_mark.column, node.end_mark.line)
     if isinstance(node, yaml.MappingNode):
-        return [here] + [n for key, value in node.value for n in _nodes(key) + _nodes(value)]
+        return [(*here, bool(node.flow_style))] + [n for key, value in node.value for n in _nodes(key) + _nodes(value)]
     if isinstance(node, yaml.SequenceNode):
-        return [here] + [n for item in node.value for n in _nodes(item)]
-    return [(*here, node.value, node.style or None)]
+        return [(*here, bool(node.flow_style))] + [n for item in node.value for n in _nodes(item)]
+    return [(*here, node.value, yaml_source._plain(node) or node.style)]
 
 
 @pytest.mark.skipif(yaml_source._FAST_LOADER is None, reason="PyYAML without libyaml")

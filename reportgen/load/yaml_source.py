@@ -332,8 +332,7 @@ class _Builder:
             self._problem(line, loc, f"YAML のタグ「{tag}」は使えません。", "plain values without tags")
             return None
         if isinstance(node, yaml.ScalarNode):
-            # A plain scalar's style: None from PyYAML's parser, "" from libyaml's.
-            if not node.style and node.value in _NULLS and node.tag.endswith(":null"):
+            if _plain(node) and node.value in _NULLS and node.tag.endswith(":null"):
                 return None
             return self._text(node.value, line, loc)
         if id(node) in self.open:
@@ -377,13 +376,18 @@ class _Builder:
         self.problems.append(Problem(self.source.path, line, format_loc(loc), message, expected))
 
 
+def _plain(node: yaml.ScalarNode) -> bool:
+    """A scalar written without quotes: its style is None from PyYAML's parser, "" from libyaml's."""
+    return not node.style
+
+
 def _check_thousands(node: yaml.SequenceNode, loc: Loc, source: Source, problems: list[Problem]) -> None:
     """In [a, b] a comma separates items, so [2,100件] is two items, 2 and 100件: refuse it."""
     items = node.value
     for i in range(len(items) - 1):
         left, right = items[i], items[i + 1]
         if (isinstance(left, yaml.ScalarNode) and isinstance(right, yaml.ScalarNode)
-                and left.style is None and right.style is None
+                and _plain(left) and _plain(right)
                 and right.start_mark.index == left.end_mark.index + 1
                 and re.fullmatch(r"[-▲]?\d{1,3}", left.value) and re.match(r"\d{3}", right.value)):
             problems.append(Problem(
