@@ -1,6 +1,7 @@
 """Many branches and years in one run: a process pool, one job per output folder.
 
-A job builds one branch and year (``build.build``, incremental unless forced) and reports
+A job builds one branch and year (``build.build``, incremental unless forced, its documents
+one after the other: the pool already keeps the cores busy) and reports
 what it made, skipped, or the first error with its file and line; a job that fails leaves
 its output folder as it was (the swap of ``reportgen.outputs``) and the others go on.
 Workers are started by the "forkserver" context (no fork of a process holding threads or
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
-import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from reportgen.branches import BRANCHES, Branch, get_branch
 from reportgen.errors import DataError, ReportgenError, TemplateError
+from reportgen.parallel import warm_up
 from reportgen.wareki import FiscalYear, parse_fiscal_year
 
 FAILED_EXIT = 3
@@ -105,19 +106,6 @@ def run_job(job: Job) -> JobResult:
     return result
 
 
-def _warm_up(formats: tuple[str, ...]) -> None:
-    """In each worker, once: import the writers the jobs use."""
-    from reportgen import build  # noqa: F401  (reports, templating, loaders)
-    from reportgen.writers import WRITERS
-
-    for fmt in formats:
-        WRITERS[fmt]
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 def run(jobs: list[Job], workers: int, done: Callable[[JobResult], None] | None = None) -> list[JobResult]:
     """Run every job, ``workers`` at a time; results in the order of ``jobs``."""
     results: dict[int, JobResult] = {}
@@ -136,7 +124,7 @@ def _results(jobs: list[Job], workers: int) -> Iterator[tuple[int, JobResult]]:
     formats = tuple(sorted({f for j in jobs for f in j.formats}))
     context = multiprocessing.get_context("forkserver")
     with concurrent.futures.ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context,
-                                                initializer=_warm_up, initargs=(formats,)) as pool:
+                                                initializer=warm_up, initargs=(formats,)) as pool:
         futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
         for future in concurrent.futures.as_completed(futures):
             i = futures[future]

@@ -12,15 +12,16 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen import __version__, inputs
+from reportgen import __version__, inputs, parallel
 from reportgen.branches import NATIONAL, Branch
 from reportgen.consistency import kpi_target_disagreements
 from reportgen.document import Document
-from reportgen.errors import DataError, Problem, RenderError, UsageError
+from reportgen.errors import DataError, Problem, UsageError
 from reportgen.load.dataset import (
     PROGRESS_DIR,
     DataSet,
@@ -164,25 +165,18 @@ def national_documents(data_root: Path, fy: FiscalYear, kinds: Iterable[str]) ->
 def render(
     docs: list[Document], formats: Iterable[str] | Callable[[Document], Iterable[str]],
     progress: Progress | None = None, hashes: Callable[[Document, str], str | None] | None = None,
-    options: WriterOptions | None = None,
+    options: WriterOptions | None = None, pool: Executor | None = None,
 ) -> list[Output]:
-    """Every document in ``formats`` (or the formats ``formats(doc)`` names for it)."""
-    options = options or WriterOptions()
-    outputs = []
-    for doc in docs:
-        for fmt in (formats(doc) if callable(formats) else formats):
-            if progress:
-                progress(f"{doc.kind}.{fmt}")
-            try:
-                rendered = WRITERS[fmt](doc, options)
-            except Exception as exc:  # a writer bug must not damage earlier outputs
-                raise RenderError(
-                    f"{doc.title} の {fmt.upper()} を作成できませんでした。",
-                    f"{type(exc).__name__}: {exc}",
-                ) from exc
-            outputs.append(Output(doc.kind, fmt, file_name(doc.kind, fmt, doc.quarter), rendered, doc.quarter,
-                                  hashes(doc, fmt) if hashes else None))
-    return outputs
+    """Every document in ``formats`` (or the formats ``formats(doc)`` names for it), written
+    by ``pool``'s worker processes side by side (reportgen.parallel) when there is one."""
+    from reportgen.parallel import write_all
+
+    tasks = [(doc, fmt) for doc in docs for fmt in (formats(doc) if callable(formats) else formats)]
+    rendered = write_all(tasks, options or WriterOptions(), pool,
+                         (lambda doc, fmt: progress(f"{doc.kind}.{fmt}")) if progress else None)
+    return [Output(doc.kind, fmt, file_name(doc.kind, fmt, doc.quarter), out, doc.quarter,
+                   hashes(doc, fmt) if hashes else None)
+            for (doc, fmt), out in zip(tasks, rendered, strict=True)]
 
 
 def manifest(branch: Branch, fy: FiscalYear, label: str, entries: list[dict[str, object]]) -> bytes:
@@ -288,9 +282,11 @@ def build(
     quarter: int | None = None,
     warn: Warn | None = None,
     force: bool = True,
+    workers: int = 1,
 ) -> BuildResult:
     """Make the documents of ``kinds`` x ``formats``; unless ``force``, skip each whose input
-    hash is the one its manifest entry records and whose file still has its sha256."""
+    hash is the one its manifest entry records and whose file still has its sha256. With
+    ``workers`` above 1 the documents are written side by side (reportgen.parallel)."""
     directory = output_directory(output_root, branch, fy)
     check_roots(data_root, output_root, directory)
     earlier = read_manifest(directory / MANIFEST)
@@ -308,16 +304,22 @@ def build(
     if not wanted:
         return BuildResult(directory, [], skipped)
     todo = [k for k in kinds if k in wanted]
-    # 本部's national kinds read every branch; any other kind reads the branch's own data set.
-    across = [k for k in todo if REPORTS[k].national]
-    own = [k for k in todo if not REPORTS[k].national]
-    docs = national_documents(data_root, fy, across) if across else []
-    label = fy.label()
-    if own:
-        data = load_for(data_root, branch, fy, own, quarter)
-        docs, label = docs + documents(data, own), data.meta.year_label()
-    docs.sort(key=lambda d: todo.index(d.kind))
-    outputs = render(docs, lambda doc: list(wanted[doc.kind]), progress, lambda doc, fmt: wanted[doc.kind][fmt],
-                     writer_options(data_directory(data_root, branch, fy).parent))
+    # Worker processes pay for their start and imports: worth it for several documents
+    # when a PDF is among them.
+    tasks = [fmt for kind in todo for fmt in wanted[kind]]
+    count = workers if len(tasks) > 1 and "pdf" in tasks else 1
+    with parallel.workers_for(count, set(tasks)) as pool:
+        # 本部's national kinds read every branch; any other kind reads the branch's own data set.
+        across = [k for k in todo if REPORTS[k].national]
+        own = [k for k in todo if not REPORTS[k].national]
+        docs = national_documents(data_root, fy, across) if across else []
+        label = fy.label()
+        if own:
+            data = load_for(data_root, branch, fy, own, quarter)
+            docs, label = docs + documents(data, own), data.meta.year_label()
+        docs.sort(key=lambda d: todo.index(d.kind))
+        outputs = render(docs, lambda doc: list(wanted[doc.kind]), progress,
+                         lambda doc, fmt: wanted[doc.kind][fmt],
+                         writer_options(data_directory(data_root, branch, fy).parent), pool)
     commit(directory, outputs, lambda entries: manifest(branch, fy, label, entries), warn)
     return BuildResult(directory, outputs, skipped)

@@ -13,12 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from reportgen import __version__, batch, export, glyphs
-from reportgen.batch import FAILED_EXIT, Job, JobResult, default_jobs, discover
+from reportgen.batch import FAILED_EXIT, Job, JobResult, discover
 from reportgen.branches import BRANCHES, NATIONAL, Branch, get_branch
 from reportgen.build import DEFAULT_FORMATS, available_kinds, build, validate
 from reportgen.errors import RenderError, ReportgenError, UsageError
 from reportgen.fonts import check_fonts
 from reportgen.load.dataset import DATA_FILES, data_directory, progress_file, quarters
+from reportgen.parallel import default_jobs
 from reportgen.reports import REPORTS
 from reportgen.wareki import FiscalYear, parse_fiscal_year
 from reportgen.writers import WRITERS
@@ -44,7 +45,8 @@ year_option = click.option("--year", "-y", required=True,
 output_option = click.option("--output", "output_root", type=click.Path(path_type=Path), default=Path("output"),
                              show_default=True, help="Output folder; documents go to OUTPUT/<branch>/<year>/.")
 jobs_option = click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
-                           help="Worker processes for several branches (default: the number of cores).")
+                           help="Worker processes: branches side by side, or one branch's documents "
+                                "(default: the number of cores).")
 data_option = click.option("--data", "data_root", type=click.Path(path_type=Path),
                            default=Path("data"), show_default=True, help="Data folder.")
 
@@ -152,7 +154,9 @@ def build_command(branches: tuple[str, ...], years: tuple[str, ...], all_: bool,
         def warn(message: str) -> None:
             err.print("[yellow]警告:[/] " + escape(message))
 
-        result = build(b, fy, kinds, fmts, data_root, output_root, progress, quarter, warn, force=force)
+        # One branch: its documents side by side, on --jobs processes (all cores by default).
+        result = build(b, fy, kinds, fmts, data_root, output_root, progress, quarter, warn, force=force,
+                       workers=jobs or default_jobs())
     directory = result.directory
     for out in result.outputs:
         pages = f"  {out.rendered.pages} ページ" if out.rendered.pages else ""

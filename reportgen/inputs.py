@@ -45,7 +45,8 @@ def _file_digest(path: Path) -> str:
 @functools.cache
 def tool_digest() -> str:
     h = hashlib.sha256(f"reportgen {__version__}\n".encode())
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+    # The code, and the PDF writer's cut of WeasyPrint's user-agent sheet (writers/ua.css).
+    for path in sorted([*PACKAGE_DIR.rglob("*.py"), PACKAGE_DIR / "writers" / "ua.css"]):
         h.update(f"{path.relative_to(PACKAGE_DIR)}\n{_file_digest(path)}\n".encode())
     return h.hexdigest()
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,22 @@ from reportgen.wareki import parse_fiscal_year
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_process_by_default() -> Iterator[None]:
+    """The tests run in one process whose writers stay imported from test to test: a build
+    that names no --jobs writes its documents here, not in cold worker processes (which
+    would double the quick set's time). Worker pools are tested where a test asks for them
+    (--jobs 2, tests/test_parallel.py)."""
+    import reportgen.cli
+    import reportgen.parallel
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(reportgen.cli, "default_jobs", lambda: 1)
+    patch.setattr(reportgen.parallel, "default_jobs", lambda: 1)
+    yield
+    patch.undo()
 
 
 def invoke(*args: str) -> Result:

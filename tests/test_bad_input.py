@@ -143,8 +143,10 @@ def test_a_failed_writer_leaves_earlier_outputs(
     # WRITERS imports a writer's module on first use and is read-only: break the module's write.
     monkeypatch.setattr(reportgen.writers.xlsx, "write", broken)
     before = tree_digest(good_output)
+    # --jobs 1: the broken writer is patched into this process, not into worker processes
+    # (tests/test_parallel.py fails a writer in a worker).
     result = invoke("build", "-b", "shizuoka", "-y", "R5", "--force", "--data", str(data_copy),
-                    "--output", str(good_output))
+                    "--output", str(good_output), "--jobs", "1")
     assert result.exit_code == 5
     assert "XLSX を作成できませんでした" in result.output and "OSError: disk full" in result.output
     assert tree_digest(good_output) == before

@@ -456,14 +456,16 @@ def render(document: Document, options: WriterOptions) -> Any:
 @functools.cache
 def _html_class() -> Any:
     """WeasyPrint's HTML with the user-agent stylesheet cut to the elements our HTML has
-    (writers/ua_css.py, templates/html/ua.css): the same computed styles, a third of the
+    (writers/ua_css.py, writers/ua.css): the same computed styles, a third of the
     cascade's time."""
     from weasyprint import CSS, HTML
     from weasyprint.css.counters import CounterStyle
 
     # Its @counter-style rules go to a throwaway registry: WeasyPrint's own UA registry,
     # which every document copies, already has them.
-    sheet = CSS(string=(HTML_DIR / "ua.css").read_text(encoding="utf-8"), counter_style=CounterStyle())
+    from reportgen.writers.ua_css import SHEET
+
+    sheet = CSS(string=SHEET.read_text(encoding="utf-8"), counter_style=CounterStyle())
 
     class ReportHTML(HTML):  # type: ignore[misc]
         def _ua_stylesheets(self, forms: bool = False) -> list[Any]:

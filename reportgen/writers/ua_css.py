@@ -12,16 +12,19 @@ is the same (tests/test_ua_css.py compares computed styles and bytes). A branch'
 (document.css) could make other boxes (a list item's marker): with one, the PDF writer keeps
 WeasyPrint's whole sheet.
 
-The trimmed sheet is package data (templates/html/ua.css), made from the installed
-WeasyPrint's sheet by ``python -m reportgen.writers.ua_css``; a test finds it out of date
-when WeasyPrint's sheet changes.
+The trimmed sheet is package data (``SHEET``: writers/ua.css, not a template: nothing of it
+is ours to restyle), made from the installed WeasyPrint's sheet by ``python -m
+reportgen.writers.ua_css > reportgen/writers/ua.css``; a test finds it out of date when
+WeasyPrint's sheet changes.
 """
 
 from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
+SHEET = Path(__file__).with_name("ua.css")
 # Every element the PDF's HTML can hold: the template's, the phrase spans' and line breaks
 # (reportgen.phrases), the chart's SVG (writers/chart_svg.py).
 ELEMENTS = frozenset({
