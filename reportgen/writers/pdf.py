@@ -34,6 +34,7 @@ from reportgen.phrases import phrase_html
 from reportgen.templating import TEMPLATE_DIR
 from reportgen.textmetrics import width_pt, wrapped_lines
 from reportgen.writers.chart_svg import to_svg
+from reportgen.writers.figure_widths import figure_needs, share_width
 from reportgen.writers.shared import Rendered, WriterOptions, unknown_block, vertical_chains
 
 HTML_DIR = TEMPLATE_DIR / "html"
@@ -188,7 +189,8 @@ MAX_PASSES = 4
 # Rows estimated at least this share of the room under their header are probed. The
 # estimate below is generous (its line height and padding are larger than the CSS's, and it
 # does not know kinsoku): on the samples, rows over 0.3 of a page are estimated at 0.93 to
-# 1.43 times their laid-out height, so a row under this share fits. A row the estimate
+# 1.43 times their laid-out height (the progress sheet's, figure tables included, at 1.00 to
+# 1.23 but one), so a row under this share fits. A row the estimate
 # misses costs time only: the safety net in _write finds it in the layout and lays out
 # again, as before this probe existed.
 PROBE_SHARE = 0.85
@@ -198,35 +200,49 @@ PROBE_SHARE = 0.85
 # the margin is kept on this side.
 SURE_SHARE = 1.6
 # A generous line height for the estimate, in em (the CSS sets paragraphs at 1.45), and a
-# cell's padding, rules and paragraph spacing.
+# cell's padding, rules and paragraph spacing; for a figure table's cell (0.6 mm by 1 mm of
+# padding, rules) and the figure table's margins (1 mm above, 1.5 mm below).
 _EST_LINE_EM = 1.6
 _EST_CELL_PAD_PT = 12.0
+_EST_FIGURE_PAD_PT = 7.0
+_EST_FIGURE_MARGIN_PT = 7.5
 _MM_PT = 72 / 25.4
 
 
-def _estimate_pt(cell: Cell, width_pt: float, style: Style, body_pt: float) -> float:
+def _estimate_pt(cell: Cell, width_pt: float, style: Style, body_pt: float, pad_pt: float = _EST_CELL_PAD_PT) -> float:
     """A generous guess at a cell's height (textmetrics' advance widths; no layout)."""
     family = style.gothic[0]
     if cell.vertical:
-        return len(cell.text) * body_pt * _EST_LINE_EM + _EST_CELL_PAD_PT
-    height = _EST_CELL_PAD_PT
+        return len(cell.text) * body_pt * _EST_LINE_EM + pad_pt
+    height = pad_pt
     for p in cell.content:
         size = body_pt * style.ratio(p.size)
-        lines = wrapped_lines(p.text, max(width_pt - _EST_CELL_PAD_PT, size), family, size)
+        lines = wrapped_lines(p.text, max(width_pt - pad_pt, size), family, size)
         height += lines * size * _EST_LINE_EM
-    for nested in cell.tables:  # its columns as wide as their share (the PDF sizes them to fit)
-        height += sum(_row_estimates(nested, width_pt - _EST_CELL_PAD_PT, style, style.pdf_figure_pt))
+    for nested in cell.tables:
+        # Laid out by their content (auto layout): a figure and its unit on one line, the
+        # labels given the rest, as figure_widths shares them for the DOCX and XLSX.
+        inner = width_pt - pad_pt
+        needs = figure_needs(nested, family, style.pdf_figure_pt, _EST_FIGURE_PAD_PT, style.ratio)
+        widths = share_width(inner, [c.width for c in nested.columns], needs)
+        height += _EST_FIGURE_MARGIN_PT + sum(_row_estimates(nested, widths, style, style.pdf_figure_pt,
+                                                             _EST_FIGURE_PAD_PT))
     return height
 
 
-def _row_estimates(table: Table, width_pt: float, style: Style, body_pt: float) -> list[float]:
-    """Estimated height of each row of ``table`` (header rows first); a spanned cell counts
-    whole in its first row."""
-    total = sum(c.width for c in table.columns)
-    widths = [width_pt * c.width / total for c in table.columns]
-    return [max((_estimate_pt(item, sum(widths[c:c + item.colspan]), style, body_pt)
+def _row_estimates(table: Table, widths: list[float], style: Style, body_pt: float,
+                   pad_pt: float = _EST_CELL_PAD_PT) -> list[float]:
+    """Estimated height of each row of ``table`` (header rows first) with its columns this
+    wide; a spanned cell counts whole in its first row."""
+    return [max((_estimate_pt(item, sum(widths[c:c + item.colspan]), style, body_pt, pad_pt)
                  for c, item in enumerate(cells) if item is not None), default=0.0)
             for cells in table.grid()]
+
+
+def _shares(table: Table, width_pt: float) -> list[float]:
+    """The columns of a table of the page: fixed layout, in their proportions."""
+    total = sum(c.width for c in table.columns)
+    return [width_pt * c.width / total for c in table.columns]
 
 
 def _span_groups(table: Table) -> list[range]:
@@ -267,7 +283,7 @@ def probe_tables(document: Document) -> tuple[Document | None, dict[str, tuple[s
     for index, block in enumerate(document.blocks, start=1):
         if not isinstance(block, Table) or not block.header:
             continue
-        heights = _row_estimates(block, width_pt, document.style, body_pt)
+        heights = _row_estimates(block, _shares(block, width_pt), document.style, body_pt)
         head, body = sum(heights[:len(block.header)]), heights[len(block.header):]
         for group in _span_groups(block):
             estimate = sum(body[r] for r in group)
