@@ -18,6 +18,9 @@ What is measured, and how (issue 16):
   profile made by one untimed warm-up conversion), median of the repeats
   (scripts/benchmark.py's ``soffice_convert``).
 * **ratio**: ours / LibreOffice; pages/s: our pages over our wall time.
+* **Whole branch**: ``reportgen build --branch B --year Y --jobs J`` (every kind its data
+  allows, the three formats) for the sample branches, with one worker and with two (a
+  branch's documents side by side, reportgen.parallel), before and after as above.
 * **Typst** (only when the ``typst`` package is importable; it is not a dependency of
   reportgen: ``.venv/bin/pip install typst``): the progress sheet's and the KPI pages'
   tables, as the document model has them (the same text, column proportions, repeated
@@ -59,11 +62,18 @@ SAMPLES = (
     ("annual-summary", "national", "R2"),
 )
 TYPST_KINDS = ("progress", "kpi-results")
+# Whole branches: every kind the data allows, in the three formats (README's first command).
+BRANCHES = (("shizuoka", "R5"), ("saitama", "R2"), ("saitama", "R5"), ("gunma", "R3"))
 
 
 def build_command(kind: str, branch: str, year: str, fmt: str, output: Path, data: Path) -> list[str]:
     return [sys.executable, "-m", "reportgen", "build", "--branch", branch, "--year", year,
             "--report", kind, "--format", fmt, "--data", str(data), "--output", str(output)]
+
+
+def branch_command(branch: str, year: str, jobs: int, output: Path, data: Path) -> list[str]:
+    return [sys.executable, "-m", "reportgen", "build", "--branch", branch, "--year", year, "--jobs", str(jobs),
+            "--data", str(data), "--output", str(output)]
 
 
 class Timing(NamedTuple):
@@ -214,6 +224,22 @@ def benchmark(args: argparse.Namespace) -> None:
                          "" if lo is None else f"{lo_pages / lo.wall:.1f}", same])
             if kind in TYPST_KINDS and typst_available():
                 typst_rows.append(typst_figures(kind, branch, year, data, tmp, n))
+        branch_rows = []
+        for branch, year in BRANCHES:
+            print(f"benchmark_pdf: whole branch {branch} {year} x{n} …", file=sys.stderr, flush=True)
+            row = [f"{branch} {year}"]
+            for jobs in (1, 2):
+                after, before = [], []
+                for i in range(n):
+                    after.append(timed(branch_command(branch, year, jobs, tmp / f"branch-{branch}-{year}-{jobs}-{i}",
+                                                      data)))
+                    if before_env is not None:
+                        before.append(timed(branch_command(branch, year, jobs, tmp / f"old-{branch}-{year}-{jobs}-{i}",
+                                                           data), before_env))
+                row += ["" if not before else secs(medians(before).wall), secs(medians(after).wall)]
+            documents = sum(1 for f in (tmp / f"branch-{branch}-{year}-1-0" / branch / year).iterdir()
+                            if f.suffix in (".docx", ".xlsx", ".pdf"))
+            branch_rows.append([row[0], str(documents), *row[1:]])
     print(f"PDF per report kind: fresh process each run, median of {n}; wall clock and CPU (user+system)"
           + (f"; before = {args.compare}, after = this checkout, alternated in this run" if args.compare else ""))
     print(table(["kind", "pages", "before s", "after s", "LibreOffice s", "ratio before", "ratio after",
@@ -221,6 +247,10 @@ def benchmark(args: argparse.Namespace) -> None:
                  "same bytes"], rows))
     print("ratio = our PDF time / LibreOffice's conversion of our DOCX (soffice --headless "
           "--convert-to pdf, cold start); ours = python -m reportgen build --report KIND --format pdf")
+    print()
+    print(f"Whole branch (every kind the data allows, docx, xlsx and pdf), wall clock, median of {n}")
+    print(table(["branch", "documents", "before --jobs 1", "after --jobs 1", "before --jobs 2", "after --jobs 2"],
+                branch_rows))
     if typst_rows:
         print()
         print("Typst reference (the same tables from the document model, typst.compile in a fresh process)")
