@@ -51,11 +51,14 @@ data_option = click.option("--data", "data_root", type=click.Path(path_type=Path
                            default=Path("data"), show_default=True, help="Data folder.")
 
 
-def _warn_unprintable(directories: Iterable[Path]) -> None:
-    """Warn about every character of the data that no installed font has (an empty box)."""
+def _warn_unprintable(directories: list[Path]) -> None:
+    """Warn about every character of the data that no installed font has (an empty box): no
+    font of the branch's Style (its gothic, its fallback) nor any other installed one."""
+    from reportgen.style import load_style
+
     paths = [d / f for d in directories for f in (*DATA_FILES, *map(progress_file, quarters(d)))
              if (d / f).is_file()]
-    problems = glyphs.unprintable(paths)
+    problems = glyphs.unprintable(paths, load_style(directories[0].parent))
     if problems:
         err.print(f"[bold yellow]警告:[/] 印刷できない文字が {len(problems)} 件あります。")
         for p in problems:

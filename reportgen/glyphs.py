@@ -25,8 +25,7 @@ from reportgen.document import Style
 from reportgen.errors import Problem
 from reportgen.load.yaml_source import Loc, Source, format_loc, load_yaml, read_text
 
-# The family fontconfig knows, which is also the name Office applications use.
-FALLBACK = "Noto Sans CJK JP"
+# The Debian package of the default fallback (Style.fallback), for the messages.
 FALLBACK_PACKAGE = "fonts-noto-cjk"
 
 
@@ -48,10 +47,12 @@ def _printable(ch: str) -> bool:
     return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
 
 
-def chain(families: Iterable[str] | None = None) -> tuple[str, ...]:
-    """The document's first installed family (the one the PDF embeds), then the fallback."""
-    installed = tuple(f for f in (Style().gothic if families is None else families) if font_file(f) is not None)
-    return (*installed[:1], FALLBACK)
+def chain(style: Style | None = None) -> tuple[str, ...]:
+    """The document's first installed gothic (the one the PDF embeds), then its fallback
+    (Style.fallback; a branch's style.yaml may name others)."""
+    style = style or Style()
+    installed = tuple(f for f in style.gothic if font_file(f) is not None)
+    return (*installed[:1], style.fallback)
 
 
 def font_for(ch: str, families: tuple[str, ...]) -> str | None:
@@ -60,11 +61,11 @@ def font_for(ch: str, families: tuple[str, ...]) -> str | None:
     return next((f for f in families if code in coverage(f)), None)
 
 
-def runs(text: str, families: Iterable[str] | None = None) -> list[tuple[str, str | None]]:
+def runs(text: str, style: Style | None = None) -> list[tuple[str, str | None]]:
     """``text`` cut where the font changes: (piece, None) for the document's font, (piece,
     fallback family) for characters only the fallback has. A character no font has stays
     with the document's font (it is reported by ``missing``)."""
-    fonts = chain(families)
+    fonts = chain(style)
     primary = coverage(fonts[0]) if len(fonts) > 1 else frozenset()
     if all(ord(ch) in primary or not _printable(ch) for ch in text):
         return [(text, None)] if text else []
@@ -89,9 +90,9 @@ def installed_font_has(ch: str) -> bool:
     return bool(out.strip())
 
 
-def missing(text: str, families: Iterable[str] | None = None) -> list[str]:
+def missing(text: str, style: Style | None = None) -> list[str]:
     """The characters of ``text`` that no installed font has, each once, in order."""
-    fonts = chain(families)
+    fonts = chain(style)
     return [ch for ch in dict.fromkeys(text)
             if _printable(ch) and font_for(ch, fonts) is None and not installed_font_has(ch)]
 
@@ -121,9 +122,9 @@ def _line(source: Source, lines: list[str], loc: Loc, value: str, index: int) ->
     return start
 
 
-def unprintable(paths: Iterable[Path], families: Iterable[str] | None = None) -> list[Problem]:
+def unprintable(paths: Iterable[Path], style: Style | None = None) -> list[Problem]:
     """A warning for every character of the data files that no installed font has."""
-    families = chain(families)
+    families = chain(style)
     problems = []
     for path in paths:
         text = read_text(path)
@@ -132,12 +133,12 @@ def unprintable(paths: Iterable[Path], families: Iterable[str] | None = None) ->
         # neither an escape nor a character no font has, no value has one, and the file need
         # not be parsed again (pure-Python YAML: half a second for a year's data; the build's
         # load reads and checks the files it needs).
-        if "\\" not in text and not missing(text + unicodedata.normalize("NFC", text), families):
+        if "\\" not in text and not missing(text + unicodedata.normalize("NFC", text), style):
             continue
         source = load_yaml(path)
         lines = text.splitlines()
         for loc, value in _strings(source.data, ()):
-            for ch in missing(value, families):
+            for ch in missing(value, style):
                 problems.append(Problem(
                     source.path, _line(source, lines, loc, value, value.index(ch)), format_loc(loc),
                     f"「{ch}」(U+{ord(ch):04X}) はどのフォントにもないため、空白の四角で印刷されます。",
@@ -146,11 +147,11 @@ def unprintable(paths: Iterable[Path], families: Iterable[str] | None = None) ->
     return problems
 
 
-def docx_runs(paragraph: Any, text: str, name_font: Any) -> list[Any]:
+def docx_runs(paragraph: Any, text: str, name_font: Any, style: Style) -> list[Any]:
     """``text`` added to a python-docx paragraph as runs; a run of characters only the
     fallback has names it (``name_font(run_element, family)`` sets every slot)."""
     out = []
-    for piece, fallback in runs(text):
+    for piece, fallback in runs(text, style):
         run = paragraph.add_run(piece)
         if fallback:
             name_font(run._r, fallback)
@@ -158,19 +159,19 @@ def docx_runs(paragraph: Any, text: str, name_font: Any) -> list[Any]:
     return out
 
 
-def xlsx_value(value: Any, font: Any) -> Any:
+def xlsx_value(value: Any, font: Any, style: Style) -> Any:
     """A cell value whose characters all print in the cell's ``font`` (an openpyxl Font),
     or rich text whose runs carry that font, and the fallback font where it must."""
     from openpyxl.cell.rich_text import CellRichText, TextBlock
     from openpyxl.cell.text import InlineFont
 
     parts = value if isinstance(value, CellRichText) else [value] if isinstance(value, str) else None
-    if parts is None or all(fb is None for p in parts for _, fb in runs(p if isinstance(p, str) else p.text)):
+    if parts is None or all(fb is None for p in parts for _, fb in runs(p if isinstance(p, str) else p.text, style)):
         return value
     out = []
     for part in parts:
         base = part.font if isinstance(part, TextBlock) else None
-        for piece, fallback in runs(part if isinstance(part, str) else part.text):
+        for piece, fallback in runs(part if isinstance(part, str) else part.text, style):
             out.append(TextBlock(InlineFont(
                 rFont=fallback or font.name, sz=font.size,
                 b=(base.b if base else None) or font.b or None,

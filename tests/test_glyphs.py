@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from reportgen import glyphs
-from reportgen.document import Column, Document, Heading, Paragraph, Row, Run, Table, cell
+from reportgen.document import Column, Document, Heading, Paragraph, Row, Run, Style, Table, cell
 from reportgen.writers import WRITERS, WriterOptions
 from tests.conftest import invoke
+
+FALLBACK = Style().fallback  # Noto Sans CJK JP
 
 STRESS = Path(__file__).resolve().parent / "data" / "stress"
 YOSHI = "𠮷"  # U+20BB7: neither BIZ UD nor IPAex has it
@@ -30,9 +32,9 @@ def fc_has(ch: str) -> list[str]:
 
 def test_the_document_font_lacks_yoshi_and_the_fallback_has_it() -> None:
     assert glyphs.font_file("BIZ UDGothic") is not None
-    assert glyphs.font_file(glyphs.FALLBACK) is not None, f"install {glyphs.FALLBACK_PACKAGE} (./run does)"
+    assert glyphs.font_file(FALLBACK) is not None, f"install {glyphs.FALLBACK_PACKAGE} (./run does)"
     assert ord(YOSHI) not in glyphs.coverage("BIZ UDGothic")
-    assert ord(YOSHI) in glyphs.coverage(glyphs.FALLBACK)
+    assert ord(YOSHI) in glyphs.coverage(FALLBACK)
     assert glyphs.font_file("No Such Family") is None
     assert glyphs.coverage("No Such Family") == frozenset()
 
@@ -40,7 +42,7 @@ def test_the_document_font_lacks_yoshi_and_the_fallback_has_it() -> None:
 def test_text_is_split_only_where_the_document_font_lacks_a_character() -> None:
     assert glyphs.runs("髙﨑㈱①㉑〜～ｶﾅ") == [("髙﨑㈱①㉑〜～ｶﾅ", None)]
     assert glyphs.runs(f"{YOSHI}田㈱の{YOSHI}{YOSHI}さん") == [
-        (YOSHI, glyphs.FALLBACK), ("田㈱の", None), (YOSHI * 2, glyphs.FALLBACK), ("さん", None)]
+        (YOSHI, FALLBACK), ("田㈱の", None), (YOSHI * 2, FALLBACK), ("さん", None)]
     assert glyphs.runs("") == []
     assert glyphs.missing(f"{YOSHI}田 \n") == []
 
@@ -103,13 +105,13 @@ def _document() -> Document:
 def test_docx_names_the_fallback_font_on_the_runs_that_need_it() -> None:
     data = WRITERS["docx"](_document(), WriterOptions()).data
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
-    fonts = f'w:ascii="{glyphs.FALLBACK}" w:hAnsi="{glyphs.FALLBACK}" w:eastAsia="{glyphs.FALLBACK}"'
+    fonts = f'w:ascii="{FALLBACK}" w:hAnsi="{FALLBACK}" w:eastAsia="{FALLBACK}"'
     runs = re.findall(r"<w:r>(.*?)</w:r>", xml)
     with_yoshi = [r for r in runs if YOSHI in r]
     assert len(with_yoshi) == 3, with_yoshi
     for r in with_yoshi:
         assert fonts in r and re.search(rf"<w:t[^>]*>{YOSHI}</w:t>", r), r
-    assert all(glyphs.FALLBACK not in r for r in runs if YOSHI not in r)
+    assert all(FALLBACK not in r for r in runs if YOSHI not in r)
     assert "<w:u " in with_yoshi[1]  # the underline stays on the split run
 
 
@@ -122,7 +124,7 @@ def test_xlsx_names_the_fallback_font_on_the_rich_text_runs_that_need_it() -> No
     assert len(values) == 3
     for value in values:
         blocks = [b for b in value if not isinstance(b, str)]
-        assert all(b.font.rFont == (glyphs.FALLBACK if b.text == YOSHI else "BIZ UDゴシック") for b in blocks), value
+        assert all(b.font.rFont == (FALLBACK if b.text == YOSHI else "BIZ UDゴシック") for b in blocks), value
         assert any(b.text == YOSHI for b in blocks)
     heading = next(v for v in values if "の施策" in str(v))
     assert {b.font.sz for b in heading if not isinstance(b, str)} == {12}  # the heading's size
@@ -152,3 +154,23 @@ def test_the_warning_example_in_the_readme_is_what_the_tool_prints(data_copy: Pa
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     example = readme.split("```\n警告:", 1)[1].split("```", 1)[0]
     assert "警告:" + example.rstrip("\n") in shown
+
+
+def test_a_branch_style_names_its_own_fallback_in_docx_and_xlsx() -> None:
+    """glyphs follows the document's Style: ♞ (U+265E), which neither BIZ UD nor Noto has,
+    prints in DejaVu Sans where a branch names it as its fallback, in the DOCX and the XLSX."""
+    import openpyxl
+
+    style = Style(fallback="DejaVu Sans")
+    if glyphs.font_file("DejaVu Sans") is None:
+        pytest.skip("DejaVu Sans is not installed")
+    assert glyphs.runs("駒♞", style) == [("駒", None), ("♞", "DejaVu Sans")]
+    assert glyphs.missing("♞", style) == []
+    document = Document("t", "テスト", (Table((Column(1),), (Row((cell("項目"),)),), (Row((cell("駒♞"),)),)),),
+                        style=style)
+    docx_xml = zipfile.ZipFile(io.BytesIO(WRITERS["docx"](document, WriterOptions()).data)).read("word/document.xml")
+    assert b'w:ascii="DejaVu Sans"' in docx_xml
+    ws = openpyxl.load_workbook(io.BytesIO(WRITERS["xlsx"](document, WriterOptions()).data), rich_text=True).active
+    assert ws is not None
+    blocks = next(c.value for row in ws.iter_rows() for c in row if "♞" in str(c.value))
+    assert [(b.text, b.font.rFont) for b in blocks if b.text == "♞"] == [("♞", "DejaVu Sans")]

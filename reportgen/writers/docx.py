@@ -129,11 +129,12 @@ def _page(doc: Any, document: Document) -> None:
     for i, line in enumerate(lines or [""]):
         p = first if i == 0 else header.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        for run in glyphs.docx_runs(p, line, _set_fonts):
+        for run in glyphs.docx_runs(p, line, _set_fonts, document.style):
             run.font.size = Pt(document.style.page_header_pt)
     if document.legend:
         p = header.add_paragraph()
-        p.add_run(document.legend).font.size = Pt(document.style.page_header_pt)
+        for run in glyphs.docx_runs(p, document.legend, _set_fonts, document.style):
+            run.font.size = Pt(document.style.page_header_pt)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _footer_fields(footer, document.footer, document.style.page_header_pt)
@@ -199,23 +200,23 @@ def _paragraph(p_docx: Any, p: Paragraph, base_size: float, style: Style) -> Non
         fmt.first_line_indent = -Pt(base_size * BULLET_INDENT)
         p_docx.add_run(p.bullet + " ").font.size = size
     for r in p.runs:
-        for run in _run_pieces(p_docx, r, size.pt):
+        for run in _run_pieces(p_docx, r, size.pt, style):
             run.bold = r.bold or None
             run.underline = WD_UNDERLINE.DOUBLE if r.underline == "double" else (r.underline or None)
             run.font.size = size
 
 
-def _run_pieces(p_docx: Any, r: Run, size_pt: float) -> list[Any]:
+def _run_pieces(p_docx: Any, r: Run, size_pt: float, style: Style) -> list[Any]:
     """The runs a model run becomes: its text, or a page reference's text around a PAGEREF
     field to the heading's bookmark (its cached result, shown before the client updates
     fields, is PAGE_UNKNOWN)."""
     if r.page_ref is None:
-        return glyphs.docx_runs(p_docx, r.text, _set_fonts)
+        return glyphs.docx_runs(p_docx, r.text, _set_fonts, style)
     before, after = r.page_ref.parts()
-    runs = glyphs.docx_runs(p_docx, before, _set_fonts) if before else []
+    runs = glyphs.docx_runs(p_docx, before, _set_fonts, style) if before else []
     runs += _field(p_docx, f"PAGEREF {bookmark_name(r.page_ref.anchor)} \\h", size_pt, cached=PAGE_UNKNOWN,
                    dirty=True)
-    runs += glyphs.docx_runs(p_docx, after, _set_fonts) if after else []
+    runs += glyphs.docx_runs(p_docx, after, _set_fonts, style) if after else []
     return runs
 
 
@@ -468,7 +469,7 @@ def write(document: Document, options: WriterOptions) -> Rendered:
             pending_break |= bool(block.continued) and sections > 1
             p = doc.add_heading(level=block.level)
             p.paragraph_format.keep_with_next = True  # a heading stays with what it heads
-            glyphs.docx_runs(p, block.text, _set_fonts)
+            glyphs.docx_runs(p, block.text, _set_fonts, document.style)
             if block.anchor:  # the target of PAGEREF fields: the heading's text
                 bookmarks += 1
                 ox.bookmark(p._p, bookmark_name(block.anchor), bookmarks)

@@ -131,7 +131,7 @@ def _put(ws: Worksheet, item: Item, font_name: str, style: Style) -> None:
             cell.data_type = "s"
             cell.quotePrefix = True
         cell.font = cell_font(font_name, size, bold=bold, underline=underline)
-        if (shown := glyphs.xlsx_value(value, cell.font)) is not value:  # characters the font lacks
+        if (shown := glyphs.xlsx_value(value, cell.font, style)) is not value:  # characters the font lacks
             cell.value = shown
         if item.number_format:
             cell.number_format = excel_number_format(item.number_format)
