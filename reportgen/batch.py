@@ -11,7 +11,6 @@ locks), import the writers once and stay warm across jobs.
 from __future__ import annotations
 
 import concurrent.futures
-import multiprocessing
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from reportgen.branches import BRANCHES, Branch, get_branch
 from reportgen.errors import DataError, ReportgenError, TemplateError
-from reportgen.parallel import warm_up
+from reportgen.parallel import workers_for
 from reportgen.wareki import FiscalYear, parse_fiscal_year
 
 FAILED_EXIT = 3
@@ -117,14 +116,12 @@ def run(jobs: list[Job], workers: int, done: Callable[[JobResult], None] | None 
 
 
 def _results(jobs: list[Job], workers: int) -> Iterator[tuple[int, JobResult]]:
-    if workers <= 1 or len(jobs) <= 1:
-        for i, job in enumerate(jobs):
-            yield i, run_job(job)
-        return
-    formats = tuple(sorted({f for j in jobs for f in j.formats}))
-    context = multiprocessing.get_context("forkserver")
-    with concurrent.futures.ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context,
-                                                initializer=warm_up, initargs=(formats,)) as pool:
+    formats = {f for j in jobs for f in j.formats}
+    with workers_for(min(workers, len(jobs)), formats) as pool:
+        if pool is None:
+            for i, job in enumerate(jobs):
+                yield i, run_job(job)
+            return
         futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
         for future in concurrent.futures.as_completed(futures):
             i = futures[future]

@@ -73,11 +73,18 @@ def workers_for(count: int, formats: Iterable[str]) -> Iterator[concurrent.futur
     if count <= 1:
         yield None
         return
-    context = multiprocessing.get_context("forkserver")
-    with concurrent.futures.ProcessPoolExecutor(count, mp_context=context, initializer=warm_up,
-                                                initargs=(tuple(sorted(formats)),)) as pool:
+    try:
+        context = multiprocessing.get_context("forkserver")
+        pool = concurrent.futures.ProcessPoolExecutor(count, mp_context=context, initializer=warm_up,
+                                                      initargs=(tuple(sorted(formats)),))
         for _ in range(count):
             pool.submit(int)
+    except (OSError, NotImplementedError, ValueError):
+        # No process pool here (no POSIX semaphores in a minimal container, too many
+        # processes): the documents are written in this process, as with --jobs 1.
+        yield None
+        return
+    with pool:
         yield pool
 
 

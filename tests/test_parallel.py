@@ -61,3 +61,16 @@ def test_a_branch_built_on_two_workers_is_the_bytes_of_one(tmp_path: Path) -> No
         assert result.exit_code == 0, result.output
         trees.append(tree_digest(out))
     assert len(trees[0]) == 8 and trees[0] == trees[1]  # six documents, the manifest and the lock file
+
+
+def test_where_no_pool_can_start_the_documents_are_written_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")  # what a missing sem_open gives
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    with parallel.workers_for(2, {"docx"}) as pool:
+        assert pool is None
+        (out,) = parallel.write_all([(_documents()[0], "docx")], WriterOptions(), pool)
+    assert out.data.startswith(b"PK")
