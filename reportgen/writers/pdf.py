@@ -80,7 +80,7 @@ def footer_css(pattern: str) -> str:
 
 
 def to_html(document: Document, html_dir: Path = HTML_DIR, breakable: frozenset[str] = frozenset(),
-            continued: Mapping[str, tuple[int, str, float]] | None = None,
+            continued: Mapping[str, Label] | None = None,
             page_height_mm: float | None = None, room_of: Document | None = None) -> str:
     """The document as HTML for WeasyPrint: ``breakable`` rows (keys as the template writes
     ``data-row``) may break over pages, ``continued`` rows print a 分野 label again, and
@@ -337,12 +337,14 @@ class Again:
     index: int  # of the cell in the row's cells
     text: str  # 「…（続き）」
     chain: str  # the row key of the label's own row: the rows that continue it share it
+    own: bool = False  # the label's own row: labelled again only on a page its rest opens
 
 
 def label_chains(document: Document) -> dict[str, Again]:
     """Row key (as the template writes ``data-row``) → the label of each body row whose cell
-    continues a vertical 分野 label of a row above it: the rows that print the label again,
-    「…（続き）」, when they open a page."""
+    continues a vertical 分野 label of a row above it, and of the label's own row: the rows
+    that print the label again, 「…（続き）」, when they (or the rest of the label's own row,
+    split over a page break) open a page."""
     out: dict[str, Again] = {}
     for n, block in enumerate(document.blocks, start=1):
         if not isinstance(block, Table) or not block.header:
@@ -353,46 +355,70 @@ def label_chains(document: Document) -> dict[str, Again]:
             label = grid[r][c]
             assert label is not None
             text = document.continued.format(label=label.text.replace("\n", ""))
-            for row in range(r + 1, r + k):
+            chain = f"t{n}-{r - heads + 1}"
+            for row in range(r, r + k):
                 cells = block.body[row - heads].cells
                 index = next(i for i, item in enumerate(cells) if item is grid[row][c])
-                out[f"t{n}-{row - heads + 1}"] = Again(index, text, f"t{n}-{r - heads + 1}")
+                out[f"t{n}-{row - heads + 1}"] = Again(index, text, chain, own=row == r)
     return out
 
 
-def rows_opening_pages(pages: list[Any]) -> dict[str, list[tuple[str, float]]]:
-    """The first body row of each table on each page (``data-row`` keys), unless it is the
-    rest of a row split over the page break (its cells began on the page before); each with
-    the rows of its table on that page, from it on, and their heights (CSS px)."""
-    found: dict[str, list[tuple[str, float]]] = {}
+@dataclass(frozen=True)
+class Opening:
+    """The first body row of a table on a page, and the rows after it there."""
+
+    page: int  # index in the document's pages
+    rows: list[tuple[str, float]]  # data-row keys from the opener on, with their heights there (CSS px)
+    rest: bool  # the opener is the rest of a row split over the page break (begun on the page before)
+
+    @property
+    def row(self) -> str:
+        return self.rows[0][0]
+
+
+# A 分野 that goes on at the top of a page is labelled there also when the page opens with
+# the rest of a row split over the break (WeasyPrint prints a split cell's text on its
+# first page only). tests/pdf_checks.py switches it off to compare the other labels with a
+# layout that has them in its HTML (a split row's rest cannot be labelled in HTML).
+LABEL_SPLIT_RESTS = True
+
+
+def rows_opening_pages(pages: list[Any]) -> list[Opening]:
+    """The first body row of each table on each page, with the rows of its table on that
+    page from it on."""
+    found: list[Opening] = []
     before: set[str] = set()
-    for page in pages:
+    for number, page in enumerate(pages):
         rows: dict[str, list[tuple[str, float]]] = {}
         for box in page._page_box.descendants():
             element = getattr(box, "element", None)
             if element is not None and getattr(box, "element_tag", "") == "tr" and (row := element.get("data-row")):
                 rows.setdefault(row.split("-")[0], []).append((row, box.height))
-        found |= {on[0][0]: on for on in rows.values() if on[0][0] not in before}
+        found += [Opening(number, on, on[0][0] in before) for on in rows.values()]
         before = {row for on in rows.values() for row, _ in on}
     return found
 
 
-def labels_again(opening: dict[str, list[tuple[str, float]]], chains: dict[str, Again],
-                 document: Document) -> dict[str, tuple[int, str, float]]:
-    """The labels to print again: row key → (cell index, text, size in pt). Each is laid over
-    the empty cells of its 分野 under it on the page and takes no room, so the pages stay as
-    they were laid out without it (a label that took room would move the pages after it, and
-    with them the rows that open pages). It is set at the small size, or smaller to fit those
-    cells, down to small of small; where even that does not fit, only 「（続き）」 is printed."""
+Label = tuple[int, str, float]  # cell index in its row, text, size in pt
+
+
+def labels_again(openings: list[Opening], chains: dict[str, Again],
+                 document: Document) -> dict[tuple[int, str], Label]:
+    """The labels to print again: (page index, row key) → (cell index, text, size in pt).
+    Each is laid over the empty cells of its 分野 under it on the page and takes no room, so
+    the pages stay as they were laid out without it (a label that took room would move the
+    pages after it, and with them the rows that open pages). It is set at the small size, or
+    smaller to fit those cells, down to small of small; where even that does not fit, only
+    「（続き）」 is printed."""
     style = document.style
     small = style.body_pt * style.small_ratio
     out = {}
-    for row, on in opening.items():
-        if row not in chains:
-            continue
-        again = chains[row]
+    for opening in openings:
+        again = chains.get(opening.row)
+        if again is None or (opening.rest and not LABEL_SPLIT_RESTS) or (again.own and not opening.rest):
+            continue  # no 分野 going on, or the row that prints the label itself
         room = 0.0
-        for key, height in on:  # the opener and the rows of its 分野 after it on the page
+        for key, height in opening.rows:  # the opener and the rows of its 分野 after it on the page
             if key not in chains or chains[key].chain != again.chain:
                 break
             room += height
@@ -401,7 +427,7 @@ def labels_again(opening: dict[str, list[tuple[str, float]]], chains: dict[str, 
         if fits < small * style.small_ratio:
             text = document.continued.format(label="")
             fits = min(small, (room - TATE_PAD_PX) * PX_PT / (len(text) * TATE_LINE))
-        out[row] = (again.index, text, round(max(fits, small * style.small_ratio), 1))
+        out[(opening.page, opening.row)] = (again.index, text, round(max(fits, small * style.small_ratio), 1))
     return out
 
 
@@ -538,7 +564,7 @@ def _render(document: Document, options: WriterOptions, HTML: Any, CSS: Any) -> 
     fonts = FontConfiguration()
 
     def layout(doc: Document, breakable: frozenset[str],
-               continued: Mapping[str, tuple[int, str, float]] | None = None,
+               continued: Mapping[str, Label] | None = None,
                page_height_mm: float | None = None) -> Any:
         # A bare() document (probe, labels) has the room of the document's pages.
         html = to_html(doc, breakable=breakable, continued=continued, page_height_mm=page_height_mm,
@@ -566,15 +592,15 @@ def _render(document: Document, options: WriterOptions, HTML: Any, CSS: Any) -> 
     return rendered
 
 
-def label_document(document: Document, labels: Mapping[str, tuple[int, str, float]]
-                   ) -> tuple[Document, dict[str, tuple[int, str, float]]]:
+def label_document(document: Document, labels: Mapping[tuple[int, str], Label]
+                   ) -> tuple[Document, dict[str, Label]]:
     """The labels to print again, each in a copy of its table (same columns and classes) with
     one row: the label's cell in its own column, an empty cell on either side. Laid out like
     the document, but on one page as wide and tall enough for all (no label is cut by a page
     break), each label's boxes are those the document would have, up to where they are."""
     blocks: list[Block] = []
-    continued: dict[str, tuple[int, str, float]] = {}
-    for key, (index, text, size) in labels.items():
+    continued: dict[str, Label] = {}
+    for (_, key), (index, text, size) in labels.items():
         table_key, _, row = key.partition("-")
         table = document.blocks[int(table_key[1:]) - 1]
         assert isinstance(table, Table)
@@ -592,20 +618,20 @@ def label_document(document: Document, labels: Mapping[str, tuple[int, str, floa
     return bare(document, blocks), continued
 
 
-def graft_labels(rendered: Any, document: Document, labels: Mapping[str, tuple[int, str, float]],
+def graft_labels(rendered: Any, document: Document, labels: Mapping[tuple[int, str], Label],
                  layout: Callable[..., Any]) -> None:
     """Put each label's laid-out boxes into the cell of the page that prints it.
 
-    The cell is an empty joined cell, whose label is a block of zero height: with it, the
-    document's layout would be the same but for the label's own boxes. Those are laid out
-    in label_document, with the document's page, style and fonts, and moved to the cell.
+    The cell is an empty cell of the 分野 column (a joined one, or the label's own cell in
+    the rest of its row split over a page), whose label is a block of zero height: with it,
+    the document's layout would be the same but for the label's own boxes. Those are laid
+    out in label_document, with the document's page, style and fonts, and moved to the cell.
     """
     labelled, continued = label_document(document, labels)
     tall = (len(labels) + 1) * document.page.size_mm[1]  # a label is at most a page tall
     boxes = _label_cells(layout(labelled, frozenset(), continued, tall).pages)
-    targets = _cells_of(rendered.pages, labels)
-    for key, (cell, label) in zip(labels, boxes, strict=True):
-        target = targets[key]
+    for (page, key), (cell, label) in zip(labels, boxes, strict=True):
+        target = _cell_on(rendered.pages[page], key, labels[(page, key)][0])
         label.translate(target.content_box_x() - cell.content_box_x(), target.content_box_y() - cell.content_box_y())
         target.children = [label]
 
@@ -621,13 +647,10 @@ def _label_cells(pages: list[Any]) -> list[tuple[Any, Any]]:
     return found
 
 
-def _cells_of(pages: list[Any], labels: Mapping[str, tuple[int, str, float]]) -> dict[str, Any]:
-    """The cell box that prints each label: its row's (the row opening a page) cell ``index``."""
-    found = {}
-    for page in pages:
-        for box in page._page_box.descendants():
-            key = box.element.get("data-row") if getattr(box, "element_tag", "") == "tr" else None
-            if key in labels and key not in found:
-                element = list(box.element)[labels[key][0]]
-                found[key] = next(cell for cell in box.children if cell.element is element)
-    return found
+def _cell_on(page: Any, key: str, index: int) -> Any:
+    """The box, on ``page``, of the ``index``-th cell of the row ``key`` (its first part there)."""
+    for box in page._page_box.descendants():
+        if getattr(box, "element_tag", "") == "tr" and box.element.get("data-row") == key:
+            element = list(box.element)[index]
+            return next(cell for cell in box.children if cell.element is element)
+    raise LookupError(f"row {key} is not on the page")
