@@ -4,6 +4,7 @@ spreadsheet chart refers to. How charts look (sizes, colours) is the document's 
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from reportgen.document import Cell, Chart, Column, Row, Table, cell, para
@@ -15,9 +16,11 @@ def value_text(chart: Chart, value: Decimal) -> str:
     return format_number(value, chart.number_format.places, grouping=chart.number_format.grouping) + chart.unit
 
 
+@functools.lru_cache(maxsize=64)
 def data_table(chart: Chart) -> Table:
     """The chart's figures as a table: a row per category, a column per series (the cells a
-    spreadsheet chart refers to)."""
+    spreadsheet chart refers to). One table per chart (cached): the XLSX lays out its columns
+    and then writes it, the same object both times."""
     header = Row((cell(chart.x_title, align="center"), *(cell(s.name, align="center") for s in chart.series)))
     body = tuple(
         Row((cell(category), *(
