@@ -38,7 +38,7 @@ from reportgen.document import Cell, Chart, Document, Heading, PageBreak, Paragr
 from reportgen.fonts import office_font
 from reportgen.writers import docx_chart
 from reportgen.writers import docx_oxml as ox
-from reportgen.writers.figure_widths import figure_needs, share_width
+from reportgen.writers.figure_widths import fitted, proportional
 from reportgen.writers.shared import Rendered, WriterOptions, reproducible_zip, unknown_block, vertical_chains
 
 _ALIGN = {
@@ -292,12 +292,11 @@ def _cell_pt(cell: Cell, width_pt: float, base_size: float, layout: _Layout) -> 
 def _widths_pt(table: Table, width_pt: float, base_size: float, layout: _Layout, figure: bool) -> list[float]:
     """Column widths: the table's proportions; a figure table's columns first as wide as their
     figures need (writers/figure_widths.py), so no figure breaks inside."""
-    relative = [c.width for c in table.columns]
     if not figure:
-        return [width_pt * w / sum(relative) for w in relative]
+        return proportional(table, width_pt)
     margins = _cell_margins(layout.style)
     pad = (margins[1] + margins[3]) / 20 + 2 * RULE_PT + FIGURE_SLACK_PT
-    return share_width(width_pt, relative, figure_needs(table, layout.family, base_size, pad, layout.style.ratio))
+    return fitted(table, width_pt, layout.family, base_size, pad, layout.style.ratio)
 
 
 def _row_heights(table: Table, width_pt: float, base_size: float, layout: _Layout,

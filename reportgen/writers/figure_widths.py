@@ -65,3 +65,17 @@ def share_width(total_pt: float, relative: list[float], needs: list[float]) -> l
         for i in free:
             widths[i] = rest * relative[i] / sum(relative[j] for j in free)
     return widths
+
+
+def proportional(table: Table, total_pt: float) -> list[float]:
+    """``total_pt`` over the columns in the table's own proportions (a table of the page)."""
+    relative = [c.width for c in table.columns]
+    return [total_pt * w / sum(relative) for w in relative]
+
+
+def fitted(table: Table, total_pt: float, family: str, size_pt: float, pad_pt: float,
+           ratio: Callable[[str], float]) -> list[float]:
+    """A figure table's columns over ``total_pt``: each at least as wide as its figures need
+    (figure_needs), the rest in the table's proportions (share_width)."""
+    return share_width(total_pt, [c.width for c in table.columns],
+                       figure_needs(table, family, size_pt, pad_pt, ratio))

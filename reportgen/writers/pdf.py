@@ -34,7 +34,7 @@ from reportgen.phrases import phrase_html
 from reportgen.templating import TEMPLATE_DIR
 from reportgen.textmetrics import width_pt, wrapped_lines
 from reportgen.writers.chart_svg import to_svg
-from reportgen.writers.figure_widths import figure_needs, share_width
+from reportgen.writers.figure_widths import fitted, proportional
 from reportgen.writers.shared import Rendered, WriterOptions, unknown_block, vertical_chains
 
 HTML_DIR = TEMPLATE_DIR / "html"
@@ -222,9 +222,7 @@ def _estimate_pt(cell: Cell, width_pt: float, style: Style, body_pt: float, pad_
     for nested in cell.tables:
         # Laid out by their content (auto layout): a figure and its unit on one line, the
         # labels given the rest, as figure_widths shares them for the DOCX and XLSX.
-        inner = width_pt - pad_pt
-        needs = figure_needs(nested, family, style.pdf_figure_pt, _EST_FIGURE_PAD_PT, style.ratio)
-        widths = share_width(inner, [c.width for c in nested.columns], needs)
+        widths = fitted(nested, width_pt - pad_pt, family, style.pdf_figure_pt, _EST_FIGURE_PAD_PT, style.ratio)
         height += _EST_FIGURE_MARGIN_PT + sum(_row_estimates(nested, widths, style, style.pdf_figure_pt,
                                                              _EST_FIGURE_PAD_PT))
     return height
@@ -237,12 +235,6 @@ def _row_estimates(table: Table, widths: list[float], style: Style, body_pt: flo
     return [max((_estimate_pt(item, sum(widths[c:c + item.colspan]), style, body_pt, pad_pt)
                  for c, item in enumerate(cells) if item is not None), default=0.0)
             for cells in table.grid()]
-
-
-def _shares(table: Table, width_pt: float) -> list[float]:
-    """The columns of a table of the page: fixed layout, in their proportions."""
-    total = sum(c.width for c in table.columns)
-    return [width_pt * c.width / total for c in table.columns]
 
 
 def _span_groups(table: Table) -> list[range]:
@@ -283,7 +275,7 @@ def probe_tables(document: Document) -> tuple[Document | None, dict[str, tuple[s
     for index, block in enumerate(document.blocks, start=1):
         if not isinstance(block, Table) or not block.header:
             continue
-        heights = _row_estimates(block, _shares(block, width_pt), document.style, body_pt)
+        heights = _row_estimates(block, proportional(block, width_pt), document.style, body_pt)
         head, body = sum(heights[:len(block.header)]), heights[len(block.header):]
         for group in _span_groups(block):
             estimate = sum(body[r] for r in group)
