@@ -64,8 +64,14 @@ class FontFile:
 
     def advance_em(self, code: int) -> float | None:
         glyph = self.glyph_of.get(code)
-        if glyph is None:
-            return None
+        return None if glyph is None else self._advance_em(glyph)
+
+    def advances_em(self) -> dict[int, float]:
+        """Every mapped code point's advance width in em."""
+        return {code: self._advance_em(glyph) for code, glyph in self.glyph_of.items()}
+
+    def _advance_em(self, glyph: int) -> float:
+        # Glyphs after the last hmtx entry take its advance (the table's monospaced tail).
         units = self.advance_units
         return (units[glyph] if glyph < len(units) else units[-1]) / self.units_per_em
 

@@ -66,10 +66,7 @@ def metrics(family: str) -> FontMetrics:
     if font is None:
         return FontMetrics({})
     upm = font.units_per_em
-    advances = font.advance_units
-    last = advances[-1] if advances else 0
-    return FontMetrics({code: (advances[g] if g < len(advances) else last) / upm for code, g in font.glyph_of.items()},
-                       hhea_em=font.hhea_units / upm, win_em=font.win_units / upm)
+    return FontMetrics(font.advances_em(), hhea_em=font.hhea_units / upm, win_em=font.win_units / upm)
 
 
 def unbreakable(text: str) -> list[str]:

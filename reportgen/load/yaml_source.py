@@ -185,18 +185,19 @@ _FAST_LOADER = _fast_loader()
 
 
 def _compose(text: str) -> yaml.Node | None:
-    for loader_class in (_FAST_LOADER, _BoundedLoader):
-        if loader_class is None:
-            continue
-        loader = loader_class(text)
+    if _FAST_LOADER is not None:
+        loader = _FAST_LOADER(text)
         try:
             return loader.get_single_node()  # type: ignore[no-any-return]
         except yaml.YAMLError:
-            if loader_class is _BoundedLoader:
-                raise
+            pass  # parsed again below: PyYAML's words are the ones syntax_problem explains
         finally:
             loader.dispose()
-    raise AssertionError("unreachable: _BoundedLoader returns or raises")
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        loader.dispose()
 
 
 def read_text(path: Path) -> str:
