@@ -310,16 +310,25 @@ def rows_without_header(pages: list[Any]) -> frozenset[str]:
     for page in pages:
         heads: set[str] = set()
         first: dict[str, str] = {}
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            if element is None or getattr(box, "element_tag", "") not in ("thead", "tr"):
-                continue
-            if head := element.get("data-head"):
-                heads.add(head)
-            elif row := element.get("data-row"):
-                first.setdefault(row.split("-")[0], row)
+        for attribute, key, _ in keyed_boxes(page):
+            if attribute == "data-head":
+                heads.add(key)
+            else:
+                first.setdefault(key.split("-")[0], key)
         found |= {row for table, row in first.items() if table not in heads}
     return frozenset(found)
+
+
+def keyed_boxes(page: Any) -> Iterator[tuple[str, str, Any]]:
+    """The laid-out headers and body rows of the page's top-level tables, in order: (the
+    attribute the template keyed them by, ``data-head`` or ``data-row``, its key, the box)."""
+    for box in page._page_box.descendants():
+        element = getattr(box, "element", None)
+        tag = getattr(box, "element_tag", "")
+        if element is not None and tag in ("thead", "tr"):
+            attribute = "data-head" if tag == "thead" else "data-row"
+            if key := element.get(attribute):
+                yield attribute, key, box
 
 
 @dataclass(frozen=True)
@@ -382,9 +391,8 @@ def rows_opening_pages(pages: list[Any]) -> list[Opening]:
     before: set[str] = set()
     for number, page in enumerate(pages):
         rows: dict[str, list[tuple[str, float]]] = {}
-        for box in page._page_box.descendants():
-            element = getattr(box, "element", None)
-            if element is not None and getattr(box, "element_tag", "") == "tr" and (row := element.get("data-row")):
+        for attribute, row, box in keyed_boxes(page):
+            if attribute == "data-row":
                 rows.setdefault(row.split("-")[0], []).append((row, box.height))
         found += [Opening(number, on, on[0][0] in before) for on in rows.values()]
         before = {row for on in rows.values() for row, _ in on}
@@ -495,10 +503,10 @@ def _html_class() -> Any:
     from weasyprint import CSS, HTML
     from weasyprint.css.counters import CounterStyle
 
-    # Its @counter-style rules go to a throwaway registry: WeasyPrint's own UA registry,
-    # which every document copies, already has them.
     from reportgen.writers.ua_css import SHEET
 
+    # Its @counter-style rules go to a throwaway registry: WeasyPrint's own UA registry,
+    # which every document copies, already has them.
     sheet = CSS(string=SHEET.read_text(encoding="utf-8"), counter_style=CounterStyle())
 
     class ReportHTML(HTML):  # type: ignore[misc]
@@ -641,8 +649,8 @@ def _label_cells(pages: list[Any]) -> list[tuple[Any, Any]]:
 
 def _cell_on(page: Any, key: str, index: int) -> Any:
     """The box, on ``page``, of the ``index``-th cell of the row ``key`` (its first part there)."""
-    for box in page._page_box.descendants():
-        if getattr(box, "element_tag", "") == "tr" and box.element.get("data-row") == key:
+    for attribute, row, box in keyed_boxes(page):
+        if attribute == "data-row" and row == key:
             element = list(box.element)[index]
             return next(cell for cell in box.children if cell.element is element)
     raise LookupError(f"row {key} is not on the page")
