@@ -306,9 +306,9 @@ def build(
     todo = [k for k in kinds if k in wanted]
     # Worker processes pay for their start and imports: worth it for several documents
     # when a PDF is among them.
-    tasks = [fmt for kind in todo for fmt in wanted[kind]]
-    count = workers if len(tasks) > 1 and "pdf" in tasks else 1
-    with parallel.workers_for(count, set(tasks)) as pool:
+    formats_wanted = [fmt for kind in todo for fmt in wanted[kind]]  # one per document to write
+    count = workers if len(formats_wanted) > 1 and "pdf" in formats_wanted else 1
+    with parallel.workers_for(count, set(formats_wanted)) as pool:
         # 本部's national kinds read every branch; any other kind reads the branch's own data set.
         across = [k for k in todo if REPORTS[k].national]
         own = [k for k in todo if not REPORTS[k].national]

@@ -51,14 +51,14 @@ data_option = click.option("--data", "data_root", type=click.Path(path_type=Path
                            default=Path("data"), show_default=True, help="Data folder.")
 
 
-def _warn_unprintable(directories: list[Path]) -> None:
+def _warn_unprintable(branch_dir: Path, directories: list[Path]) -> None:
     """Warn about every character of the data that no installed font has (an empty box): no
     font of the branch's Style (its gothic, its fallback) nor any other installed one."""
     from reportgen.style import load_style
 
     paths = [d / f for d in directories for f in (*DATA_FILES, *map(progress_file, quarters(d)))
              if (d / f).is_file()]
-    problems = glyphs.unprintable(paths, load_style(directories[0].parent))
+    problems = glyphs.unprintable(paths, load_style(branch_dir))
     if problems:
         err.print(f"[bold yellow]警告:[/] 印刷できない文字が {len(problems)} 件あります。")
         for p in problems:
@@ -144,7 +144,8 @@ def build_command(branches: tuple[str, ...], years: tuple[str, ...], all_: bool,
     if "pdf" in fmts:  # DOCX and XLSX only name the fonts; the PDF embeds them
         check_fonts()
     previous = any(REPORTS[k].requires_previous for k in kinds)
-    _warn_unprintable([data_directory(data_root, b, fy),
+    _warn_unprintable(data_directory(data_root, b, fy).parent,
+                      [data_directory(data_root, b, fy),
                        *([data_directory(data_root, b, fy.previous())] if previous else [])])
     total = len(kinds) * len(fmts)
     done = 0
@@ -285,7 +286,7 @@ def validate_command(branch: str, year: str, data_root: Path) -> None:
     b, fy = get_branch(branch), parse_fiscal_year(year)
     check_fonts()
     data, present = validate(data_root, b, fy)
-    _warn_unprintable([data.directory])
+    _warn_unprintable(data.directory.parent, [data.directory])
     files = [f for f in DATA_FILES if (data.directory / f).is_file()]
     files += [progress_file(q) for q in quarters(data.directory)]
     click.echo(f"{b.name} {fy.label()}: {', '.join(files)} に誤りはありません。"
